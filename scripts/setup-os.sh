@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Install the Debian/Ubuntu packages Nguồn needs, only those missing; print nothing when all are present.
+set -euo pipefail
+
+packages=(
+  chromium          # browser tests (Playwright drives /usr/bin/chromium; no browser download)
+  fonts-liberation2 # Times New Roman metrics with Vietnamese glyphs (reports, e-board previews)
+  fonts-noto-core   # Vietnamese UI glyphs in screenshots
+  gettext           # makemessages/compilemessages
+)
+python_bin="${PYTHON:-python3}"
+if ! "$python_bin" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
+  echo "Nguồn needs Python >= 3.11 ($python_bin is $("$python_bin" --version 2>&1))." >&2
+  exit 1
+fi
+if ! "$python_bin" -c 'import ensurepip, venv' 2>/dev/null; then
+  packages+=("python3-venv")
+fi
+
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null; then
+  echo "Missing OS packages (${missing[*]}) and no apt-get: install them by hand." >&2
+  exit 1
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "Installing OS packages: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,3 @@
+from nguon.cli import main
+
+main()

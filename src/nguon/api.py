@@ -1,0 +1,79 @@
+"""The HTTP API, versioned under /api/v1/. Each app contributes a router from its ``api.py``.
+
+Errors always have one shape: ``{"error": {"code": "...", "message": "...", "details": [...]}}``, with
+Vietnamese messages; a missing object and a forbidden one are the same 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import SessionAuth
+
+from nguon import __version__
+from nguon.accounts.api import router as accounts_router
+from nguon.core.api import router as core_router
+from nguon.units.api import router as units_router
+
+api = NinjaAPI(
+    title="Nguồn API",
+    version="1",
+    description=f"Hệ thống thông tin nguồn cấp tỉnh — API v1 (Nguồn {__version__}).",
+    urls_namespace="api-v1",
+    auth=SessionAuth(),
+)
+
+
+def error_response(request: HttpRequest, status: int, code: str, message: str, details: Any = None) -> HttpResponse:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    return api.create_response(request, {"error": body}, status=status)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", "Không tìm thấy.")
+
+
+@api.exception_handler(PermissionDenied)
+def _denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error_response(request, 404, "not_found", "Không tìm thấy.")
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "not_authenticated", "Cần đăng nhập.")
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    details = [
+        {"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors
+    ]
+    return error_response(request, 422, "invalid", "Dữ liệu không hợp lệ.", details)
+
+
+@api.exception_handler(DjangoValidationError)
+def _invalid_domain(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        details = [{"field": f, "message": m} for f, msgs in exc.message_dict.items() for m in msgs]
+    else:
+        details = [{"field": "", "message": m} for m in exc.messages]
+    return error_response(request, 422, "invalid", "Dữ liệu không hợp lệ.", details)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, "error", str(exc))
+
+
+api.add_router("/units/", units_router)
+api.add_router("/audit/", core_router)
+api.add_router("/me/", accounts_router)

@@ -1,0 +1,179 @@
+"""Configuration read from the environment and validated once, at start.
+
+Every variable Nguồn reads is declared here (and documented in docs/configuration.md). A bad value stops
+start-up with a message that names the variable and says what is expected, never with a traceback deep
+inside Django.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENVIRONMENTS = ("development", "test", "production")
+
+
+class ConfigError(Exception):
+    """Raised with every problem found in the environment, one per line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated settings Nguồn runs with."""
+
+    environment: str
+    debug: bool
+    secret_key: str
+    database_url: str
+    data_dir: Path
+    allowed_hosts: list[str]
+    csrf_trusted_origins: list[str]
+    https: bool
+    email_backend: str
+    default_from_email: str
+    login_max_failures: int
+    login_lockout_minutes: int
+    log_level: str
+    default_province_code: str
+    demo_password: str = field(repr=False)
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+
+def project_root() -> Path:
+    """The checkout (or install) root: the folder holding ``src/``."""
+    return Path(__file__).resolve().parents[2]
+
+
+def _bool(env: dict[str, str], name: str, default: bool, problems: list[str]) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    problems.append(f"{name}={raw!r}: expected true/false (1/0, yes/no, on/off).")
+    return default
+
+
+def _int(env: dict[str, str], name: str, default: int, low: int, high: int, problems: list[str]) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        problems.append(f"{name}={raw!r}: expected a whole number between {low} and {high}.")
+        return default
+    if not low <= value <= high:
+        problems.append(f"{name}={value}: must be between {low} and {high}.")
+        return default
+    return value
+
+
+def _list(env: dict[str, str], name: str, default: list[str]) -> list[str]:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _dev_secret_key(data_dir: Path) -> str:
+    """A per-checkout random key for development, kept under var/ so sessions survive restarts."""
+    path = data_dir / "dev-secret-key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    path.write_text(key, encoding="utf-8")
+    path.chmod(0o600)
+    return key
+
+
+def load(env: dict[str, str] | None = None) -> Config:
+    """Read and validate the environment; raise :class:`ConfigError` listing every problem."""
+    env = dict(os.environ if env is None else env)
+    problems: list[str] = []
+
+    environment = env.get("NGUON_ENV", "development").strip().lower() or "development"
+    if environment not in ENVIRONMENTS:
+        problems.append(f"NGUON_ENV={environment!r}: expected one of {', '.join(ENVIRONMENTS)}.")
+        environment = "development"
+    production = environment == "production"
+
+    data_dir = Path(env.get("NGUON_DATA_DIR") or project_root() / "var").resolve()
+
+    debug = _bool(env, "NGUON_DEBUG", not production and environment != "test", problems)
+    if production and debug:
+        problems.append("NGUON_DEBUG must be false when NGUON_ENV=production.")
+
+    secret_key = env.get("NGUON_SECRET_KEY", "")
+    if production:
+        if len(secret_key) < 50 or len(set(secret_key)) < 5:
+            problems.append(
+                "NGUON_SECRET_KEY: required in production, at least 50 random characters "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+            )
+    elif not secret_key:
+        secret_key = _dev_secret_key(data_dir)
+
+    database_url = env.get("DATABASE_URL", "").strip()
+    if not database_url:
+        database_url = f"sqlite:///{data_dir / 'nguon.sqlite3'}"
+    if not database_url.startswith(("sqlite://", "postgres://", "postgresql://", "pgsql://")):
+        problems.append(
+            f"DATABASE_URL={database_url!r}: expected sqlite:///PATH or postgres://USER@HOST:PORT/NAME."
+        )
+
+    https = _bool(env, "NGUON_HTTPS", production, problems)
+    allowed_hosts = _list(env, "NGUON_ALLOWED_HOSTS", [] if production else ["localhost", "127.0.0.1", "[::1]"])
+    if production and not allowed_hosts:
+        problems.append("NGUON_ALLOWED_HOSTS: required in production, e.g. nguon.thainguyen.gov.vn.")
+    csrf_trusted_origins = _list(env, "NGUON_CSRF_TRUSTED_ORIGINS", [])
+    for origin in csrf_trusted_origins:
+        if not origin.startswith(("http://", "https://")):
+            problems.append(f"NGUON_CSRF_TRUSTED_ORIGINS: {origin!r} must start with http:// or https://.")
+
+    email_backend = env.get("NGUON_EMAIL_BACKEND", "").strip() or (
+        "django.core.mail.backends.smtp.EmailBackend" if production else "django.core.mail.backends.console.EmailBackend"
+    )
+
+    log_level = env.get("NGUON_LOG_LEVEL", "INFO").strip().upper()
+    if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        problems.append(f"NGUON_LOG_LEVEL={log_level!r}: expected DEBUG, INFO, WARNING or ERROR.")
+        log_level = "INFO"
+
+    province = env.get("NGUON_PROVINCE_CODE", "19").strip()
+    if not (province.isdigit() and len(province) == 2):
+        problems.append(f"NGUON_PROVINCE_CODE={province!r}: expected a 2-digit province code (QĐ 19/2025), e.g. 19.")
+
+    config = Config(
+        environment=environment,
+        debug=debug,
+        secret_key=secret_key,
+        database_url=database_url,
+        data_dir=data_dir,
+        allowed_hosts=allowed_hosts,
+        csrf_trusted_origins=csrf_trusted_origins,
+        https=https,
+        email_backend=email_backend,
+        default_from_email=env.get("NGUON_DEFAULT_FROM_EMAIL", "nguon@localhost"),
+        login_max_failures=_int(env, "NGUON_LOGIN_MAX_FAILURES", 5, 1, 100, problems),
+        login_lockout_minutes=_int(env, "NGUON_LOGIN_LOCKOUT_MINUTES", 15, 1, 24 * 60, problems),
+        log_level=log_level,
+        default_province_code=province,
+        demo_password=env.get("NGUON_DEMO_PASSWORD", "nguon-demo-2026"),
+    )
+    if problems:
+        raise ConfigError(problems)
+    return config

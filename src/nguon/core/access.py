@@ -1,0 +1,247 @@
+"""Scoped access: the one place that decides what a person may see and do, and where.
+
+A person holds role grants (:class:`nguon.accounts.models.RoleGrant`); each grant binds a role to a unit
+subtree (a province, a commune, a residential unit — and everything below it), to an organisation, or,
+for system administrators only, to the whole installation. A role is a set of *actions* (dotted names).
+
+Every list and fetch in the UI, the API, the admin and the CLI goes through :func:`scope` (querysets) or
+:func:`get_scoped_or_404` (single objects); a model declares how it is scoped with an ``access_scope``
+class attribute. Missing and forbidden objects both raise :class:`django.http.Http404`, so an outsider
+cannot tell them apart. Grants of roles that require two-factor authentication count only in a session
+that passed the TOTP step (``user.is_2fa_verified``, set by the accounts middleware).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from nguon.accounts.choices import Role
+
+if TYPE_CHECKING:
+    from nguon.accounts.models import User
+    from nguon.units.models import AdministrativeUnit, Organisation
+
+M = TypeVar("M", bound=Model)
+
+
+class SystemActor:
+    """The installation itself acting (CLI commands, migrations, scheduled tasks): not a person.
+
+    Services accept it as ``actor``; it passes every check and is recorded in the audit trail by name.
+    """
+
+    is_authenticated = True
+    is_active = True
+    is_2fa_verified = True
+    pk = None
+
+    def __init__(self, label: str = "system") -> None:
+        self.label = label
+
+    def __str__(self) -> str:
+        return self.label
+
+
+SYSTEM = SystemActor()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """How a model's rows are placed: the lookup to a unit ``path`` and/or to an organisation id."""
+
+    unit_path: str | None = None
+    organisation: str | None = None
+
+
+# -- actions --------------------------------------------------------------------------------------------
+# Foundation actions; later domains add theirs here so that the whole matrix stays reviewable on one page.
+UNITS_VIEW = "units.view"
+UNITS_MANAGE_RESIDENTIAL = "units.manage_residential"
+ORGANISATIONS_VIEW = "organisations.view"
+ORGANISATIONS_MANAGE = "organisations.manage"
+ACCOUNTS_VIEW = "accounts.view"
+ACCOUNTS_MANAGE = "accounts.manage"
+AUDIT_VIEW = "audit.view"
+ADMIN_SITE = "admin.site"
+CONTENT_WRITE = "content.write"
+CONTENT_APPRAISE = "content.appraise"
+CONTENT_APPROVE = "content.approve"
+BROADCAST_OPERATE = "broadcast.operate"
+DEVICES_VIEW = "devices.view"
+DEVICES_MANAGE = "devices.manage"
+REPORTS_VIEW = "reports.view"
+REPORTS_SUBMIT = "reports.submit"
+
+_READ = frozenset({UNITS_VIEW, ORGANISATIONS_VIEW, REPORTS_VIEW})
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.SYSTEM_ADMIN: _READ
+    | {
+        UNITS_MANAGE_RESIDENTIAL, ORGANISATIONS_MANAGE, ACCOUNTS_VIEW, ACCOUNTS_MANAGE, AUDIT_VIEW,
+        ADMIN_SITE, DEVICES_VIEW, DEVICES_MANAGE,
+    },
+    Role.EDITORIAL_BOARD: _READ | {CONTENT_WRITE, CONTENT_APPRAISE},
+    Role.PROVINCIAL_APPROVER: _READ | {CONTENT_WRITE, CONTENT_APPRAISE, CONTENT_APPROVE, BROADCAST_OPERATE},
+    Role.DEPARTMENT_CONTRIBUTOR: _READ | {CONTENT_WRITE},
+    Role.COMMUNE_EDITOR: _READ | {CONTENT_WRITE, UNITS_MANAGE_RESIDENTIAL, REPORTS_SUBMIT},
+    Role.COMMUNE_APPROVER: _READ
+    | {CONTENT_WRITE, CONTENT_APPROVE, BROADCAST_OPERATE, UNITS_MANAGE_RESIDENTIAL, REPORTS_SUBMIT, ACCOUNTS_VIEW},
+    Role.COMMUNE_OPERATOR: _READ | {BROADCAST_OPERATE, DEVICES_VIEW},
+    Role.TECHNICIAN: _READ | {DEVICES_VIEW, DEVICES_MANAGE},
+    Role.AUDITOR: _READ | {AUDIT_VIEW, ACCOUNTS_VIEW},
+    Role.VIEWER: _READ,
+}
+
+#: Roles whose grants count only in a session verified with TOTP: approvers and administrators.
+ROLES_REQUIRING_2FA = frozenset({Role.SYSTEM_ADMIN, Role.PROVINCIAL_APPROVER, Role.COMMUNE_APPROVER})
+
+#: Roles that may be granted on the whole installation (no unit, no organisation).
+ROLES_ALLOWED_GLOBAL = frozenset({Role.SYSTEM_ADMIN})
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A role grant reduced to what access decisions need."""
+
+    role: str
+    unit_path: str | None
+    organisation_id: int | None
+    organisation_unit_path: str | None
+
+    @property
+    def is_global(self) -> bool:
+        return self.unit_path is None and self.organisation_id is None
+
+
+def requires_2fa(user: User) -> bool:
+    """True when any active grant of ``user`` is of a role that needs two-factor authentication."""
+    return any(grant.role in ROLES_REQUIRING_2FA for grant in _all_grants(user))
+
+
+def _all_grants(user: User) -> list[Grant]:
+    cached: list[Grant] | None = getattr(user, "_nguon_grants", None)
+    if cached is not None:
+        return cached
+    from nguon.accounts.selectors import list_active_grants
+
+    grants = [
+        Grant(
+            role=g.role,
+            unit_path=g.unit.path if g.unit_id else None,
+            organisation_id=g.organisation_id,
+            organisation_unit_path=g.organisation.unit.path if g.organisation_id else None,
+        )
+        for g in list_active_grants(user=user)
+    ]
+    user._nguon_grants = grants  # type: ignore[union-attr]
+    return grants
+
+
+def forget_grants(user: User) -> None:
+    """Drop the per-object grant cache (after grants change within one request or test)."""
+    if hasattr(user, "_nguon_grants"):
+        del user._nguon_grants
+
+
+def grants_for(user: User | Any, action: str) -> list[Grant]:
+    """The grants of ``user`` that allow ``action`` now (honouring the 2FA rule)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    verified = bool(getattr(user, "is_2fa_verified", False))
+    return [
+        g
+        for g in _all_grants(user)
+        if action in ROLE_ACTIONS.get(g.role, frozenset()) and (verified or g.role not in ROLES_REQUIRING_2FA)
+    ]
+
+
+def has_action(user: User | Any, action: str) -> bool:
+    """True when ``user`` may do ``action`` somewhere."""
+    if isinstance(user, SystemActor):
+        return True
+    return bool(grants_for(user, action))
+
+
+def _grant_q(grant: Grant, spec: Scope) -> Q | None:
+    if grant.is_global:
+        return Q()
+    if grant.organisation_id is not None:
+        if spec.organisation is not None:
+            return Q(**{spec.organisation: grant.organisation_id})
+        # An organisation's people see unit-placed data of the unit their organisation belongs to.
+        if spec.unit_path is not None and grant.organisation_unit_path:
+            return Q(**{f"{spec.unit_path}__startswith": grant.organisation_unit_path})
+        return None
+    if spec.unit_path is not None and grant.unit_path is not None:
+        return Q(**{f"{spec.unit_path}__startswith": grant.unit_path})
+    return None
+
+
+def scope(user: User | Any, queryset: QuerySet[M], action: str) -> QuerySet[M]:
+    """Restrict ``queryset`` to the rows ``user`` may ``action``; the one filter every list goes through."""
+    if isinstance(user, SystemActor):
+        return queryset
+    spec: Scope | None = getattr(queryset.model, "access_scope", None)
+    if spec is None:
+        raise TypeError(f"{queryset.model.__name__} declares no access_scope")
+    condition: Q | None = None
+    for grant in grants_for(user, action):
+        q = _grant_q(grant, spec)
+        if q is None:
+            continue
+        if not q:  # a global grant: everything
+            return queryset
+        condition = q if condition is None else condition | q
+    if condition is None:
+        return queryset.none()
+    return queryset.filter(condition)
+
+
+def get_scoped_or_404(user: User | Any, queryset: QuerySet[M], action: str, **lookup: Any) -> M:
+    """Fetch one row ``user`` may ``action``; missing and forbidden both raise Http404."""
+    try:
+        return scope(user, queryset, action).get(**lookup)
+    except (queryset.model.DoesNotExist, queryset.model.MultipleObjectsReturned, ValueError):
+        raise Http404 from None
+
+
+def can(
+    user: User | Any,
+    action: str,
+    *,
+    unit: AdministrativeUnit | None = None,
+    organisation: Organisation | None = None,
+) -> bool:
+    """May ``user`` do ``action`` on something placed at ``unit`` and/or owned by ``organisation``?"""
+    if isinstance(user, SystemActor):
+        return True
+    for grant in grants_for(user, action):
+        if grant.is_global:
+            return True
+        if grant.organisation_id is not None:
+            if organisation is not None and organisation.pk == grant.organisation_id:
+                return True
+            if organisation is None and unit is not None and grant.organisation_unit_path:
+                if unit.path.startswith(grant.organisation_unit_path):
+                    return True
+            continue
+        target_path = unit.path if unit is not None else (organisation.unit.path if organisation else None)
+        if grant.unit_path is not None and target_path is not None and target_path.startswith(grant.unit_path):
+            return True
+    return False
+
+
+def require(
+    user: User | Any,
+    action: str,
+    *,
+    unit: AdministrativeUnit | None = None,
+    organisation: Organisation | None = None,
+) -> None:
+    """Raise Http404 unless :func:`can`; used by services before every write."""
+    if not can(user, action, unit=unit, organisation=organisation):
+        raise Http404

@@ -1,0 +1,155 @@
+"""Writing and verifying the audit trail.
+
+Services call :func:`record` inside their transaction, after the change. The row is chained to the
+previous one by SHA-256 over a canonical JSON form of its content, so ``nguon audit verify`` can tell
+the first place where the stored trail no longer matches what was written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from nguon.core import request_context
+from nguon.core.access import SystemActor
+from nguon.core.models import AuditChainHead, AuditEvent
+
+GENESIS_HASH = hashlib.sha256(b"nguon-audit-genesis").hexdigest()
+
+
+def _json_safe(value: Any) -> Any:
+    """Round-trip through JSON so what is hashed is exactly what the database stores."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The audit view of ``instance``: the named fields, foreign keys as their ids."""
+    data: dict[str, Any] = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        attname = getattr(field, "attname", name)
+        data[name] = getattr(instance, attname)
+    result: dict[str, Any] = _json_safe(data)
+    return result
+
+
+def _canonical(event: AuditEvent) -> bytes:
+    occurred = event.occurred_at.astimezone(UTC).isoformat(timespec="microseconds")
+    content = {
+        "seq": event.seq,
+        "occurred_at": occurred,
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "target_label": event.target_label,
+        "unit_path": event.unit_path,
+        "unit_label": event.unit_label,
+        "before": event.before,
+        "after": event.after,
+        "ip_address": event.ip_address,
+        "request_id": event.request_id,
+        "prev_hash": event.prev_hash,
+    }
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def compute_hash(event: AuditEvent) -> str:
+    return hashlib.sha256(_canonical(event)).hexdigest()
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    unit: Any = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    target_label: str | None = None,
+) -> AuditEvent:
+    """Append one event. Must run inside the caller's transaction (services are atomic)."""
+    ctx = request_context.current()
+    if isinstance(actor, SystemActor):
+        actor_id, actor_label = None, f"[{actor.label}]"
+    elif actor is None or not getattr(actor, "is_authenticated", False):
+        actor_id, actor_label = None, "[anonymous]"
+    else:
+        actor_id, actor_label = actor.pk, actor.get_username()
+
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            id=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
+        )
+        event = AuditEvent(
+            seq=head.last_seq + 1,
+            occurred_at=timezone.now(),
+            actor_id=actor_id,
+            actor_label=actor_label[:200],
+            action=action,
+            target_type=target._meta.label_lower if target is not None else "",
+            target_id=str(target.pk) if target is not None and target.pk is not None else "",
+            target_label=(target_label if target_label is not None else str(target) if target is not None else "")[:300],
+            unit_path=getattr(unit, "path", "") or "",
+            unit_label=str(unit) if unit is not None else "",
+            before=_json_safe(before),
+            after=_json_safe(after),
+            ip_address=ctx.ip_address,
+            request_id=ctx.request_id,
+            prev_hash=head.last_hash,
+        )
+        event.hash = compute_hash(event)
+        event.save(force_insert=True)
+        head.last_seq, head.last_hash = event.seq, event.hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return event
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of :func:`verify`: how many rows were checked and the first broken link, if any."""
+
+    checked: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_seq is None
+
+
+def verify() -> Verification:
+    """Walk the whole chain in order and report the first row that does not fit."""
+    expected_seq, expected_prev, checked = 1, GENESIS_HASH, 0
+    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
+        if event.seq != expected_seq:
+            return Verification(
+                checked, expected_seq, f"rows {expected_seq}–{event.seq - 1} are missing (deleted)"
+            )
+        if event.prev_hash != expected_prev:
+            return Verification(checked, event.seq, "link to the previous row is broken (previous row changed or removed)")
+        if compute_hash(event) != event.hash:
+            return Verification(checked, event.seq, "row content does not match its hash (row edited)")
+        checked += 1
+        expected_seq, expected_prev = event.seq + 1, event.hash
+    head = AuditChainHead.objects.filter(id=1).first()
+    last_seq = head.last_seq if head else 0
+    if last_seq != expected_seq - 1:
+        return Verification(
+            checked, expected_seq, f"chain head says {last_seq} rows but {expected_seq - 1} remain (rows deleted at the end)"
+        )
+    if head is not None and last_seq and head.last_hash != expected_prev:
+        return Verification(checked, last_seq, "last row does not match the chain head (row edited)")
+    return Verification(checked)
+

@@ -1,0 +1,43 @@
+"""The main navigation: one entry per module, shown when the person's roles allow it.
+
+Modules that later issues build are listed as "coming" so people see the whole shape of the system.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from nguon.core import access
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str | None  # None: the module is not built yet
+    action: str | None  # the action that makes it visible; None: every signed-in person
+
+
+def _items() -> list[NavItem]:
+    return [
+        NavItem(str(_("Tổng quan")), reverse("core:dashboard"), None),
+        NavItem(str(_("Đơn vị hành chính")), reverse("units:list"), access.UNITS_VIEW),
+        NavItem(str(_("Tổ chức")), reverse("units:organisations"), access.ORGANISATIONS_VIEW),
+        NavItem(str(_("Bản tin")), None, access.CONTENT_WRITE),
+        NavItem(str(_("Đài truyền thanh")), None, access.BROADCAST_OPERATE),
+        NavItem(str(_("Thiết bị")), None, access.DEVICES_VIEW),
+        NavItem(str(_("Bảng tin điện tử")), None, access.DEVICES_VIEW),
+        NavItem(str(_("Phản ánh, kiến nghị")), None, access.CONTENT_WRITE),
+        NavItem(str(_("Thống kê, báo cáo")), None, access.REPORTS_VIEW),
+        NavItem(str(_("Nhật ký kiểm toán")), reverse("core:audit"), access.AUDIT_VIEW),
+        NavItem(str(_("Quản trị")), reverse("admin:index"), access.ADMIN_SITE),
+    ]
+
+
+def items_for(user: Any) -> list[NavItem]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [item for item in _items() if item.action is None or access.has_action(user, item.action)]

@@ -1,0 +1,29 @@
+"""Who is asking and from where, for the audit trail: set per request by middleware, read by services."""
+
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    ip_address: str | None = None
+    request_id: str = ""
+
+
+_current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
+    "nguon_request_context", default=RequestContext()
+)
+
+
+def current() -> RequestContext:
+    return _current.get()
+
+
+def bind(context: RequestContext) -> contextvars.Token[RequestContext]:
+    return _current.set(context)
+
+
+def reset(token: contextvars.Token[RequestContext]) -> None:
+    _current.reset(token)

@@ -1,0 +1,77 @@
+"""Loads the demo province through the same services people use (so it is audited like any write)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import transaction
+
+from nguon.accounts import services as account_services
+from nguon.accounts.models import TOTPDevice, User
+from nguon.core import access
+from nguon.demo import data
+from nguon.units import services as unit_services
+from nguon.units.models import AdministrativeUnit, Organisation
+
+ACTOR = access.SystemActor("cli:demo load")
+
+
+class DemoError(RuntimeError):
+    pass
+
+
+def demo_totp_secret(username: str) -> str:
+    """A fixed TOTP secret per demo account, so ``nguon demo totp USER`` can print the current code."""
+    return base64.b32encode(hashlib.sha256(f"nguon-demo-totp:{username}".encode()).digest()[:20]).decode("ascii")
+
+
+def _unit(code: str) -> AdministrativeUnit:
+    unit = AdministrativeUnit.objects.filter(code=code, is_current=True, level__in=["province", "commune"]).first()
+    if unit is None:
+        raise DemoError(f"Unit {code} is missing: run 'nguon units import' before 'nguon demo load'.")
+    return unit
+
+
+def load(*, say: Callable[[str], None] = lambda _: None) -> list[tuple[str, str]]:
+    """Create whatever of the demo province is missing; return (username, role label) per demo account."""
+    if settings.NGUON_ENV == "production":
+        raise DemoError("Demo data is never loaded into a production installation (NGUON_ENV=production).")
+    with transaction.atomic():
+        for code, kind, name, short, unit_code, parent, since in data.ORGANISATIONS:
+            if not Organisation.objects.filter(code=code).exists():
+                unit_services.create_organisation(
+                    actor=ACTOR, code=code, kind=kind, name=name, short_name=short, unit=_unit(unit_code),
+                    parent=Organisation.objects.filter(code=parent).first() if parent else None, valid_from=since,
+                )
+        for sources, into, when in data.MERGERS:
+            pending = list(Organisation.objects.filter(code__in=sources, successor__isnull=True))
+            if pending:
+                unit_services.merge_organisations(
+                    actor=ACTOR, sources=pending, into=Organisation.objects.get(code=into), effective_on=when
+                )
+        say(f"Organisations: {Organisation.objects.count()}")
+        for commune_code, local, name, kind in data.RESIDENTIAL_UNITS:
+            unit_services.save_residential_unit(
+                actor=ACTOR, commune=_unit(commune_code), local_code=local, name=name, kind=kind
+            )
+        accounts = []
+        for username, full_name, role, unit_code, org_code in data.USERS:
+            unit = _unit(unit_code) if unit_code else None
+            organisation = Organisation.objects.get(code=org_code) if org_code else None
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = account_services.create_user(
+                    actor=ACTOR, username=username, password=settings.NGUON_DEMO_PASSWORD, full_name=full_name,
+                    home_unit=unit or (organisation.unit if organisation else None), organisation=organisation,
+                )
+            account_services.grant_role(actor=ACTOR, user=user, role=role, unit=unit, organisation=organisation)
+            if role in access.ROLES_REQUIRING_2FA and not TOTPDevice.objects.filter(
+                user=user, confirmed_at__isnull=False
+            ).exists():
+                account_services.set_totp_secret(actor=ACTOR, user=user, secret=demo_totp_secret(username))
+            accounts.append((username, str(user.grants.filter(revoked_at__isnull=True).first())))
+        say(f"Demo accounts: {len(accounts)}")
+    return accounts

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.urls import include, path
+
+from nguon.api import api
+from nguon.core.admin_site import admin_site
+from nguon.core.views import health_view
+
+urlpatterns = [
+    path("", include("nguon.core.urls")),
+    path("accounts/", include("nguon.accounts.urls")),
+    path("units/", include("nguon.units.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin_site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", health_view, name="health"),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
