@@ -17,7 +17,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         config.load()
     except config.ConfigError as error:
-        print("Nguồn cannot start; fix these environment variables (see docs/configuration.md):", file=sys.stderr)
+        print(
+            "Nguồn cannot start; fix these environment variables (see docs/configuration.md):",
+            file=sys.stderr,
+        )
         for problem in error.problems:
             print(f"  - {problem}", file=sys.stderr)
         raise SystemExit(2) from None

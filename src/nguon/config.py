@@ -66,7 +66,7 @@ def _bool(env: dict[str, str], name: str, default: bool, problems: list[str]) ->
     return default
 
 
-def _int(env: dict[str, str], name: str, default: int, low: int, high: int, problems: list[str]) -> int:
+def _int(env: dict[str, str], name: str, *, default: int, low: int, high: int, problems: list[str]) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -136,7 +136,9 @@ def load(env: dict[str, str] | None = None) -> Config:
         )
 
     https = _bool(env, "NGUON_HTTPS", production, problems)
-    allowed_hosts = _list(env, "NGUON_ALLOWED_HOSTS", [] if production else ["localhost", "127.0.0.1", "[::1]"])
+    allowed_hosts = _list(
+        env, "NGUON_ALLOWED_HOSTS", [] if production else ["localhost", "127.0.0.1", "[::1]"]
+    )
     if production and not allowed_hosts:
         problems.append("NGUON_ALLOWED_HOSTS: required in production, e.g. nguon.thainguyen.gov.vn.")
     csrf_trusted_origins = _list(env, "NGUON_CSRF_TRUSTED_ORIGINS", [])
@@ -145,7 +147,9 @@ def load(env: dict[str, str] | None = None) -> Config:
             problems.append(f"NGUON_CSRF_TRUSTED_ORIGINS: {origin!r} must start with http:// or https://.")
 
     email_backend = env.get("NGUON_EMAIL_BACKEND", "").strip() or (
-        "django.core.mail.backends.smtp.EmailBackend" if production else "django.core.mail.backends.console.EmailBackend"
+        "django.core.mail.backends.smtp.EmailBackend"
+        if production
+        else "django.core.mail.backends.console.EmailBackend"
     )
 
     log_level = env.get("NGUON_LOG_LEVEL", "INFO").strip().upper()
@@ -155,7 +159,9 @@ def load(env: dict[str, str] | None = None) -> Config:
 
     province = env.get("NGUON_PROVINCE_CODE", "19").strip()
     if not (province.isdigit() and len(province) == 2):
-        problems.append(f"NGUON_PROVINCE_CODE={province!r}: expected a 2-digit province code (QĐ 19/2025), e.g. 19.")
+        problems.append(
+            f"NGUON_PROVINCE_CODE={province!r}: expected a 2-digit province code (QĐ 19/2025), e.g. 19."
+        )
 
     config = Config(
         environment=environment,
@@ -168,8 +174,12 @@ def load(env: dict[str, str] | None = None) -> Config:
         https=https,
         email_backend=email_backend,
         default_from_email=env.get("NGUON_DEFAULT_FROM_EMAIL", "nguon@localhost"),
-        login_max_failures=_int(env, "NGUON_LOGIN_MAX_FAILURES", 5, 1, 100, problems),
-        login_lockout_minutes=_int(env, "NGUON_LOGIN_LOCKOUT_MINUTES", 15, 1, 24 * 60, problems),
+        login_max_failures=_int(
+            env, "NGUON_LOGIN_MAX_FAILURES", default=5, low=1, high=100, problems=problems
+        ),
+        login_lockout_minutes=_int(
+            env, "NGUON_LOGIN_LOCKOUT_MINUTES", default=15, low=1, high=24 * 60, problems=problems
+        ),
         log_level=log_level,
         default_province_code=province,
         demo_password=env.get("NGUON_DEMO_PASSWORD", "nguon-demo-2026"),

@@ -17,8 +17,12 @@ from nguon.core.admin_site import ScopedAdmin, admin_site
 
 
 class UserCreateForm(forms.ModelForm):  # type: ignore[type-arg]
-    password = forms.CharField(label="Mật khẩu ban đầu", widget=forms.PasswordInput, required=False,
-                               help_text="Để trống: người dùng đặt mật khẩu qua đường dẫn khôi phục.")
+    password = forms.CharField(
+        label="Mật khẩu ban đầu",
+        widget=forms.PasswordInput,
+        required=False,
+        help_text="Để trống: người dùng đặt mật khẩu qua đường dẫn khôi phục.",
+    )
 
     class Meta:
         model = User
@@ -53,9 +57,14 @@ class UserAdmin(ScopedAdmin):
             return
         try:
             created = services.create_user(
-                actor=request.user, username=obj.username, password=form.cleaned_data.get("password") or None,
-                full_name=obj.full_name, email=obj.email, phone=obj.phone,
-                home_unit=obj.home_unit, organisation=obj.organisation,
+                actor=request.user,
+                username=obj.username,
+                password=form.cleaned_data.get("password") or None,
+                full_name=obj.full_name,
+                email=obj.email,
+                phone=obj.phone,
+                home_unit=obj.home_unit,
+                organisation=obj.organisation,
             )
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
@@ -93,7 +102,11 @@ class RoleGrantAdmin(ScopedAdmin):
         if change:
             return
         grant = services.grant_role(
-            actor=request.user, user=obj.user, role=obj.role, unit=obj.unit, organisation=obj.organisation,
+            actor=request.user,
+            user=obj.user,
+            role=obj.role,
+            unit=obj.unit,
+            organisation=obj.organisation,
             note=obj.note,
         )
         obj.pk = grant.pk

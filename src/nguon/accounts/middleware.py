@@ -21,16 +21,20 @@ class TwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
-            user.is_2fa_verified = request.session.get(SESSION_VERIFIED) == user.pk  # type: ignore[union-attr]
+            user.is_2fa_verified = request.session.get(SESSION_VERIFIED) == user.pk
             if (
-                not user.is_2fa_verified  # type: ignore[union-attr]
+                not user.is_2fa_verified
                 and not request.path.startswith(_OPEN_PREFIXES)
-                and access.requires_2fa(user)  # type: ignore[arg-type]
+                and access.requires_2fa(user)
             ):
                 if request.path.startswith("/api/"):
                     return JsonResponse(
-                        {"error": {"code": "two_factor_required",
-                                   "message": "Vai trò của bạn cần xác thực hai lớp; hãy đăng nhập lại với mã xác thực."}},
+                        {
+                            "error": {
+                                "code": "two_factor_required",
+                                "message": "Vai trò của bạn cần xác thực hai lớp; hãy đăng nhập lại với mã xác thực.",
+                            }
+                        },
                         status=403,
                     )
                 return HttpResponseRedirect(reverse("accounts:two_factor_setup"))

@@ -21,12 +21,24 @@ class User(AbstractUser):
     full_name = models.CharField("họ và tên", max_length=200, blank=True)
     phone = models.CharField("điện thoại", max_length=20, blank=True)
     home_unit = models.ForeignKey(
-        "units.AdministrativeUnit", verbose_name="đơn vị công tác", null=True, blank=True, on_delete=models.PROTECT,
+        "units.AdministrativeUnit",
+        verbose_name="đơn vị công tác",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     organisation = models.ForeignKey(
-        "units.Organisation", verbose_name="cơ quan", null=True, blank=True, on_delete=models.PROTECT, related_name="people"
+        "units.Organisation",
+        verbose_name="cơ quan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
     )
+
+    #: Set per request by the accounts middleware: did this session pass the TOTP step?
+    is_2fa_verified: bool = False
 
     class Meta:
         verbose_name = "người dùng"
@@ -47,18 +59,32 @@ class RoleGrant(models.Model):
 
     access_scope: ClassVar[Scope] = Scope(unit_path="unit__path", organisation="organisation_id")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người dùng", on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người dùng", on_delete=models.CASCADE, related_name="grants"
+    )
     role = models.CharField("vai trò", max_length=32, choices=Role.choices)
     unit = models.ForeignKey(
-        "units.AdministrativeUnit", verbose_name="phạm vi đơn vị", null=True, blank=True, on_delete=models.PROTECT,
+        "units.AdministrativeUnit",
+        verbose_name="phạm vi đơn vị",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     organisation = models.ForeignKey(
-        "units.Organisation", verbose_name="phạm vi tổ chức", null=True, blank=True, on_delete=models.PROTECT,
+        "units.Organisation",
+        verbose_name="phạm vi tổ chức",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người cấp", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="người cấp",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     granted_at = models.DateTimeField("thời điểm cấp", auto_now_add=True)
@@ -71,7 +97,8 @@ class RoleGrant(models.Model):
         ordering = ("user", "role")
         constraints = (
             models.CheckConstraint(
-                condition=~Q(unit__isnull=False, organisation__isnull=False), name="grant_unit_or_organisation"
+                condition=~Q(unit__isnull=False, organisation__isnull=False),
+                name="grant_unit_or_organisation",
             ),
         )
 
@@ -84,7 +111,9 @@ class TOTPDevice(models.Model):
     """A person's authenticator app (RFC 6238 TOTP). The secret is stored encrypted with a key derived
     from NGUON_SECRET_KEY; ``last_used_step`` stops a code being used twice."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device"
+    )
     encrypted_secret = models.TextField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_used_step = models.BigIntegerField(default=0)

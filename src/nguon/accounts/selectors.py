@@ -14,4 +14,6 @@ if TYPE_CHECKING:
 
 def list_active_grants(*, user: User) -> QuerySet[RoleGrant]:
     """The grants ``user`` holds now, with their unit and organisation loaded."""
-    return RoleGrant.objects.filter(user=user, revoked_at__isnull=True).select_related("unit", "organisation__unit")
+    return RoleGrant.objects.filter(user=user, revoked_at__isnull=True).select_related(
+        "unit", "organisation__unit"
+    )

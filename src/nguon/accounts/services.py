@@ -23,7 +23,9 @@ _USER_FIELDS = ("username", "full_name", "email", "phone", "home_unit", "organis
 _GRANT_FIELDS = ("user", "role", "unit", "organisation", "revoked_at", "note")
 
 
-def _scope_unit(*, unit: AdministrativeUnit | None, organisation: Organisation | None) -> AdministrativeUnit | None:
+def _scope_unit(
+    *, unit: AdministrativeUnit | None, organisation: Organisation | None
+) -> AdministrativeUnit | None:
     return unit if unit is not None else (organisation.unit if organisation is not None else None)
 
 
@@ -44,8 +46,14 @@ def create_user(
     username = nfc(username).lower()
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": f"Tên đăng nhập {username} đã có."})
-    user = User(username=username, full_name=nfc(full_name), email=email, phone=phone,
-                home_unit=home_unit, organisation=organisation)
+    user = User(
+        username=username,
+        full_name=nfc(full_name),
+        email=email,
+        phone=phone,
+        home_unit=home_unit,
+        organisation=organisation,
+    )
     if password:
         validate_password(password, user)
         user.set_password(password)
@@ -53,8 +61,13 @@ def create_user(
         user.set_unusable_password()
     with transaction.atomic():
         user.save()
-        audit.record(actor=actor, action="accounts.user.create", target=user, unit=place,
-                     after=audit.snapshot(user, _USER_FIELDS))
+        audit.record(
+            actor=actor,
+            action="accounts.user.create",
+            target=user,
+            unit=place,
+            after=audit.snapshot(user, _USER_FIELDS),
+        )
     return user
 
 
@@ -91,11 +104,20 @@ def grant_role(
         if existing is not None:
             return existing
         grant = RoleGrant.objects.create(
-            user=user, role=role, unit=unit, organisation=organisation, note=nfc(note),
+            user=user,
+            role=role,
+            unit=unit,
+            organisation=organisation,
+            note=nfc(note),
             granted_by=actor if isinstance(actor, User) else None,
         )
-        audit.record(actor=actor, action="accounts.grant.create", target=grant, unit=place,
-                     after=audit.snapshot(grant, _GRANT_FIELDS))
+        audit.record(
+            actor=actor,
+            action="accounts.grant.create",
+            target=grant,
+            unit=place,
+            after=audit.snapshot(grant, _GRANT_FIELDS),
+        )
     access.forget_grants(user)
     return grant
 
@@ -109,8 +131,14 @@ def revoke_grant(*, actor: Any, grant: RoleGrant) -> RoleGrant:
         before = audit.snapshot(grant, _GRANT_FIELDS)
         grant.revoked_at = timezone.now()
         grant.save(update_fields=["revoked_at"])
-        audit.record(actor=actor, action="accounts.grant.revoke", target=grant, unit=place,
-                     before=before, after=audit.snapshot(grant, _GRANT_FIELDS))
+        audit.record(
+            actor=actor,
+            action="accounts.grant.revoke",
+            target=grant,
+            unit=place,
+            before=before,
+            after=audit.snapshot(grant, _GRANT_FIELDS),
+        )
     access.forget_grants(grant.user)
     return grant
 
@@ -142,8 +170,13 @@ def check_password_step(*, request: HttpRequest, username: str, password: str) -
         with transaction.atomic():
             throttling.record_failure(username=username, ip_address=ip)
             known = User.objects.filter(username=nfc(username).lower()).first()
-            audit.record(actor=None, action="accounts.login.failed", target=known,
-                         target_label=username[:150], after={"stage": "password"})
+            audit.record(
+                actor=None,
+                action="accounts.login.failed",
+                target=known,
+                target_label=username[:150],
+                after={"stage": "password"},
+            )
         return SignIn()
     device = TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
     return SignIn(user=user, needs_totp=device is not None)
@@ -166,7 +199,9 @@ def check_totp_step(*, request: HttpRequest, user: User, code: str) -> SignIn:
 def record_sign_in(*, user: User, two_factor_verified: bool) -> None:
     throttling.clear(username=user.username)
     with transaction.atomic():
-        audit.record(actor=user, action="accounts.login", target=user, after={"two_factor": two_factor_verified})
+        audit.record(
+            actor=user, action="accounts.login", target=user, after={"two_factor": two_factor_verified}
+        )
 
 
 def record_sign_out(*, user: User) -> None:
@@ -196,7 +231,9 @@ def confirm_totp_enrolment(*, user: User, code: str) -> bool:
         device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=True).first()
         if device is None:
             return False
-        step = two_factor.matching_step(two_factor.decrypt_secret(device.encrypted_secret), code, after_step=0)
+        step = two_factor.matching_step(
+            two_factor.decrypt_secret(device.encrypted_secret), code, after_step=0
+        )
         if step is None:
             return False
         device.confirmed_at, device.last_used_step = timezone.now(), step
@@ -223,7 +260,9 @@ def verify_totp(*, user: User, code: str) -> bool:
 
 def reset_totp(*, actor: Any, user: User) -> None:
     """Remove ``user``'s authenticator (lost phone); they enrol again at next sign-in."""
-    access.require(actor, access.ACCOUNTS_MANAGE, unit=_scope_unit(unit=user.home_unit, organisation=user.organisation))
+    access.require(
+        actor, access.ACCOUNTS_MANAGE, unit=_scope_unit(unit=user.home_unit, organisation=user.organisation)
+    )
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         audit.record(actor=actor, action="accounts.totp.reset", target=user)
@@ -236,7 +275,10 @@ def set_totp_secret(*, actor: Any, user: User, secret: str) -> None:
     with transaction.atomic():
         TOTPDevice.objects.update_or_create(
             user=user,
-            defaults={"encrypted_secret": two_factor.encrypt_secret(secret), "confirmed_at": timezone.now(),
-                      "last_used_step": 0},
+            defaults={
+                "encrypted_secret": two_factor.encrypt_secret(secret),
+                "confirmed_at": timezone.now(),
+                "last_used_step": 0,
+            },
         )
         audit.record(actor=actor, action="accounts.totp.enrol", target=user, after={"demo": True})

@@ -24,7 +24,7 @@ from nguon.core import access
 
 _PENDING = "nguon_pending_user"
 _NEXT = "nguon_next"
-_ENROL_SECRET = "nguon_enrol_secret"
+_ENROL_KEY = "nguon_enrol_secret"
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -83,7 +83,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def two_factor_verify_view(request: HttpRequest) -> HttpResponse:
-    user = User.objects.filter(pk=request.session.get(_PENDING), is_active=True).first()
+    pending = request.session.get(_PENDING)
+    user = User.objects.filter(pk=pending, is_active=True).first() if isinstance(pending, int) else None
     if user is None:
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
@@ -116,10 +117,10 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
         logout(request)
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
-    secret = request.session.get(_ENROL_SECRET)
+    secret = request.session.get(_ENROL_KEY)
     if request.method == "POST" and secret and form.is_valid():
         if services.confirm_totp_enrolment(user=user, code=form.cleaned_data["code"]):
-            del request.session[_ENROL_SECRET]
+            del request.session[_ENROL_KEY]
             request.session[SESSION_VERIFIED] = user.pk
             messages.success(request, _("Đã bật xác thực hai lớp."))
             return redirect("core:dashboard")
@@ -130,7 +131,7 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("core:dashboard")
-        request.session[_ENROL_SECRET] = secret
+        request.session[_ENROL_KEY] = secret
     uri = two_factor.provisioning_uri(secret, user.username)
     context = {
         "form": form,

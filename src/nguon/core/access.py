@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -81,15 +82,28 @@ _READ = frozenset({UNITS_VIEW, ORGANISATIONS_VIEW, REPORTS_VIEW})
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: _READ
     | {
-        UNITS_MANAGE_RESIDENTIAL, ORGANISATIONS_MANAGE, ACCOUNTS_VIEW, ACCOUNTS_MANAGE, AUDIT_VIEW,
-        ADMIN_SITE, DEVICES_VIEW, DEVICES_MANAGE,
+        UNITS_MANAGE_RESIDENTIAL,
+        ORGANISATIONS_MANAGE,
+        ACCOUNTS_VIEW,
+        ACCOUNTS_MANAGE,
+        AUDIT_VIEW,
+        ADMIN_SITE,
+        DEVICES_VIEW,
+        DEVICES_MANAGE,
     },
     Role.EDITORIAL_BOARD: _READ | {CONTENT_WRITE, CONTENT_APPRAISE},
     Role.PROVINCIAL_APPROVER: _READ | {CONTENT_WRITE, CONTENT_APPRAISE, CONTENT_APPROVE, BROADCAST_OPERATE},
     Role.DEPARTMENT_CONTRIBUTOR: _READ | {CONTENT_WRITE},
     Role.COMMUNE_EDITOR: _READ | {CONTENT_WRITE, UNITS_MANAGE_RESIDENTIAL, REPORTS_SUBMIT},
     Role.COMMUNE_APPROVER: _READ
-    | {CONTENT_WRITE, CONTENT_APPROVE, BROADCAST_OPERATE, UNITS_MANAGE_RESIDENTIAL, REPORTS_SUBMIT, ACCOUNTS_VIEW},
+    | {
+        CONTENT_WRITE,
+        CONTENT_APPROVE,
+        BROADCAST_OPERATE,
+        UNITS_MANAGE_RESIDENTIAL,
+        REPORTS_SUBMIT,
+        ACCOUNTS_VIEW,
+    },
     Role.COMMUNE_OPERATOR: _READ | {BROADCAST_OPERATE, DEVICES_VIEW},
     Role.TECHNICIAN: _READ | {DEVICES_VIEW, DEVICES_MANAGE},
     Role.AUDITOR: _READ | {AUDIT_VIEW, ACCOUNTS_VIEW},
@@ -123,7 +137,8 @@ def requires_2fa(user: User) -> bool:
 
 
 def _all_grants(user: User) -> list[Grant]:
-    cached: list[Grant] | None = getattr(user, "_nguon_grants", None)
+    # Cached on the instance for the rest of the request (a fresh User object per request).
+    cached: list[Grant] | None = user.__dict__.get("_nguon_grants")
     if cached is not None:
         return cached
     from nguon.accounts.selectors import list_active_grants
@@ -131,20 +146,19 @@ def _all_grants(user: User) -> list[Grant]:
     grants = [
         Grant(
             role=g.role,
-            unit_path=g.unit.path if g.unit_id else None,
+            unit_path=g.unit.path if g.unit is not None else None,
             organisation_id=g.organisation_id,
-            organisation_unit_path=g.organisation.unit.path if g.organisation_id else None,
+            organisation_unit_path=g.organisation.unit.path if g.organisation is not None else None,
         )
         for g in list_active_grants(user=user)
     ]
-    user._nguon_grants = grants  # type: ignore[union-attr]
+    user.__dict__["_nguon_grants"] = grants
     return grants
 
 
 def forget_grants(user: User) -> None:
     """Drop the per-object grant cache (after grants change within one request or test)."""
-    if hasattr(user, "_nguon_grants"):
-        del user._nguon_grants
+    user.__dict__.pop("_nguon_grants", None)
 
 
 def grants_for(user: User | Any, action: str) -> list[Grant]:
@@ -205,7 +219,7 @@ def get_scoped_or_404(user: User | Any, queryset: QuerySet[M], action: str, **lo
     """Fetch one row ``user`` may ``action``; missing and forbidden both raise Http404."""
     try:
         return scope(user, queryset, action).get(**lookup)
-    except (queryset.model.DoesNotExist, queryset.model.MultipleObjectsReturned, ValueError):
+    except (ObjectDoesNotExist, MultipleObjectsReturned, ValueError):
         raise Http404 from None
 
 
@@ -225,12 +239,20 @@ def can(
         if grant.organisation_id is not None:
             if organisation is not None and organisation.pk == grant.organisation_id:
                 return True
-            if organisation is None and unit is not None and grant.organisation_unit_path:
-                if unit.path.startswith(grant.organisation_unit_path):
-                    return True
+            if (
+                organisation is None
+                and unit is not None
+                and grant.organisation_unit_path
+                and unit.path.startswith(grant.organisation_unit_path)
+            ):
+                return True
             continue
         target_path = unit.path if unit is not None else (organisation.unit.path if organisation else None)
-        if grant.unit_path is not None and target_path is not None and target_path.startswith(grant.unit_path):
+        if (
+            grant.unit_path is not None
+            and target_path is not None
+            and target_path.startswith(grant.unit_path)
+        ):
             return True
     return False
 

@@ -13,4 +13,4 @@ class AuditEventAdmin(ScopedAdmin):
     search_fields = ("action", "actor_label", "target_label", "target_id", "unit_label", "request_id")
     date_hierarchy = "occurred_at"
     ordering = ("-seq",)
-    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+    readonly_fields = tuple(f.name for f in AuditEvent._meta.fields)

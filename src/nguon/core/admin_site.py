@@ -18,7 +18,7 @@ class NguonAdminSite(admin.AdminSite):
     site_header = "Nguồn — Quản trị"
     site_title = "Nguồn"
     index_title = "Dữ liệu hệ thống"
-    login_url = reverse_lazy("accounts:login")  # type: ignore[assignment]
+    login_url = reverse_lazy("accounts:login")
 
     def has_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and access.has_action(request.user, access.ADMIN_SITE)

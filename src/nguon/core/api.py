@@ -31,7 +31,11 @@ class AuditEventOut(Schema):
 @router.get("/events", response=list[AuditEventOut], summary="Audit events visible to me, newest first")
 @paginate(LimitOffsetPagination)
 def list_events(
-    request: HttpRequest, action: str = "", actor: str = "", since: date | None = None, until: date | None = None
+    request: HttpRequest,
+    action: str = "",
+    actor: str = "",
+    since: date | None = None,
+    until: date | None = None,
 ) -> Any:
     if not access.has_action(request.user, access.AUDIT_VIEW):
         raise Http404

@@ -100,7 +100,9 @@ def record(
             action=action,
             target_type=target._meta.label_lower if target is not None else "",
             target_id=str(target.pk) if target is not None and target.pk is not None else "",
-            target_label=(target_label if target_label is not None else str(target) if target is not None else "")[:300],
+            target_label=(
+                target_label if target_label is not None else str(target) if target is not None else ""
+            )[:300],
             unit_path=getattr(unit, "path", "") or "",
             unit_label=str(unit) if unit is not None else "",
             before=_json_safe(before),
@@ -138,7 +140,9 @@ def verify() -> Verification:
                 checked, expected_seq, f"rows {expected_seq}–{event.seq - 1} are missing (deleted)"
             )
         if event.prev_hash != expected_prev:
-            return Verification(checked, event.seq, "link to the previous row is broken (previous row changed or removed)")
+            return Verification(
+                checked, event.seq, "link to the previous row is broken (previous row changed or removed)"
+            )
         if compute_hash(event) != event.hash:
             return Verification(checked, event.seq, "row content does not match its hash (row edited)")
         checked += 1
@@ -147,9 +151,10 @@ def verify() -> Verification:
     last_seq = head.last_seq if head else 0
     if last_seq != expected_seq - 1:
         return Verification(
-            checked, expected_seq, f"chain head says {last_seq} rows but {expected_seq - 1} remain (rows deleted at the end)"
+            checked,
+            expected_seq,
+            f"chain head says {last_seq} rows but {expected_seq - 1} remain (rows deleted at the end)",
         )
     if head is not None and last_seq and head.last_hash != expected_prev:
         return Verification(checked, last_seq, "last row does not match the chain head (row edited)")
     return Verification(checked)
-

@@ -23,7 +23,9 @@ class RequestContextMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = request_context.bind(
-            request_context.RequestContext(ip_address=request.META.get("REMOTE_ADDR") or None, request_id=request_id)
+            request_context.RequestContext(
+                ip_address=request.META.get("REMOTE_ADDR") or None, request_id=request_id
+            )
         )
         try:
             response = self.get_response(request)

@@ -32,7 +32,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     grants = list(list_active_grants(user=user))
     communes = access.scope(
-        user, AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE, is_current=True), access.UNITS_MANAGE_RESIDENTIAL
+        user,
+        AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE, is_current=True),
+        access.UNITS_MANAGE_RESIDENTIAL,
     )
     context = {
         "grants": grants,
@@ -52,7 +54,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         },
         "managed_communes": communes.order_by("code")[:20],
         "managed_communes_count": communes.count(),
-        "recent_events": list_audit_events(user=user)[:8] if access.has_action(user, access.AUDIT_VIEW) else [],
+        "recent_events": list_audit_events(user=user)[:8]
+        if access.has_action(user, access.AUDIT_VIEW)
+        else [],
         "needs_2fa_upgrade": any(g.role in access.ROLES_REQUIRING_2FA for g in grants)
         and not getattr(user, "is_2fa_verified", False),
     }
@@ -88,4 +92,6 @@ def health_view(request: HttpRequest) -> JsonResponse:
     except Exception:  # noqa: BLE001 - any failure means "not healthy"
         database = "unavailable"
     status = 200 if database == "ok" else 503
-    return JsonResponse({"status": "ok" if status == 200 else "degraded", "database": database}, status=status)
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "degraded", "database": database}, status=status
+    )

@@ -25,26 +25,36 @@ class DemoError(RuntimeError):
 
 def demo_totp_secret(username: str) -> str:
     """A fixed TOTP secret per demo account, so ``nguon demo totp USER`` can print the current code."""
-    return base64.b32encode(hashlib.sha256(f"nguon-demo-totp:{username}".encode()).digest()[:20]).decode("ascii")
+    return base64.b32encode(hashlib.sha256(f"nguon-demo-totp:{username}".encode()).digest()[:20]).decode(
+        "ascii"
+    )
 
 
 def _unit(code: str) -> AdministrativeUnit:
-    unit = AdministrativeUnit.objects.filter(code=code, is_current=True, level__in=["province", "commune"]).first()
+    unit = AdministrativeUnit.objects.filter(
+        code=code, is_current=True, level__in=["province", "commune"]
+    ).first()
     if unit is None:
         raise DemoError(f"Unit {code} is missing: run 'nguon units import' before 'nguon demo load'.")
     return unit
 
 
-def load(*, say: Callable[[str], None] = lambda _: None) -> list[tuple[str, str]]:
-    """Create whatever of the demo province is missing; return (username, role label) per demo account."""
+def load(*, say: Callable[[str], None] = lambda _: None) -> list[str]:
+    """Create whatever of the demo province is missing; return the demo usernames."""
     if settings.NGUON_ENV == "production":
         raise DemoError("Demo data is never loaded into a production installation (NGUON_ENV=production).")
     with transaction.atomic():
-        for code, kind, name, short, unit_code, parent, since in data.ORGANISATIONS:
+        for code, kind, name, short, org_unit_code, parent, since in data.ORGANISATIONS:
             if not Organisation.objects.filter(code=code).exists():
                 unit_services.create_organisation(
-                    actor=ACTOR, code=code, kind=kind, name=name, short_name=short, unit=_unit(unit_code),
-                    parent=Organisation.objects.filter(code=parent).first() if parent else None, valid_from=since,
+                    actor=ACTOR,
+                    code=code,
+                    kind=kind,
+                    name=name,
+                    short_name=short,
+                    unit=_unit(org_unit_code),
+                    parent=Organisation.objects.filter(code=parent).first() if parent else None,
+                    valid_from=since,
                 )
         for sources, into, when in data.MERGERS:
             pending = list(Organisation.objects.filter(code__in=sources, successor__isnull=True))
@@ -64,14 +74,21 @@ def load(*, say: Callable[[str], None] = lambda _: None) -> list[tuple[str, str]
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = account_services.create_user(
-                    actor=ACTOR, username=username, password=settings.NGUON_DEMO_PASSWORD, full_name=full_name,
-                    home_unit=unit or (organisation.unit if organisation else None), organisation=organisation,
+                    actor=ACTOR,
+                    username=username,
+                    password=settings.NGUON_DEMO_PASSWORD,
+                    full_name=full_name,
+                    home_unit=unit or (organisation.unit if organisation else None),
+                    organisation=organisation,
                 )
-            account_services.grant_role(actor=ACTOR, user=user, role=role, unit=unit, organisation=organisation)
-            if role in access.ROLES_REQUIRING_2FA and not TOTPDevice.objects.filter(
-                user=user, confirmed_at__isnull=False
-            ).exists():
+            account_services.grant_role(
+                actor=ACTOR, user=user, role=role, unit=unit, organisation=organisation
+            )
+            if (
+                role in access.ROLES_REQUIRING_2FA
+                and not TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+            ):
                 account_services.set_totp_secret(actor=ACTOR, user=user, secret=demo_totp_secret(username))
-            accounts.append((username, str(user.grants.filter(revoked_at__isnull=True).first())))
+            accounts.append(username)
         say(f"Demo accounts: {len(accounts)}")
     return accounts

@@ -11,7 +11,7 @@ class AdministrativeUnitAdmin(ScopedAdmin):
     list_display = ("code", "full_name", "level", "province_code", "is_current")
     list_filter = ("level", "is_current", "kind")
     search_fields = ("code", "full_name", "search_key")
-    readonly_fields = [f.name for f in AdministrativeUnit._meta.fields]
+    readonly_fields = tuple(f.name for f in AdministrativeUnit._meta.fields)
 
 
 @admin.register(UnitSuccession, site=admin_site)
@@ -37,4 +37,4 @@ class OrganisationAdmin(ScopedAdmin):
     list_filter = ("kind", "is_active")
     search_fields = ("code", "name", "short_name")
     inlines = (OrganisationNameInline,)
-    readonly_fields = [f.name for f in Organisation._meta.fields]
+    readonly_fields = tuple(f.name for f in Organisation._meta.fields)

@@ -83,7 +83,9 @@ def _visible(request: HttpRequest, path: str) -> AdministrativeUnit:
 
 
 def _commune(request: HttpRequest, code: str) -> AdministrativeUnit:
-    unit = selectors.visible_units(user=request.user).filter(level="commune", is_current=True, code=code).first()
+    unit = (
+        selectors.visible_units(user=request.user).filter(level="commune", is_current=True, code=code).first()
+    )
     if unit is None:
         raise Http404
     return unit
@@ -96,7 +98,9 @@ def search(request: HttpRequest, q: str, historical: bool = True) -> Any:
     return selectors.search_units(query=q, include_historical=historical)
 
 
-@router.get("/provinces/{code}/communes", response=list[UnitOut], summary="Current communes and wards of a province")
+@router.get(
+    "/provinces/{code}/communes", response=list[UnitOut], summary="Current communes and wards of a province"
+)
 def communes(request: HttpRequest, code: str) -> Any:
     if not access.has_action(request.user, access.UNITS_VIEW):
         raise Http404
@@ -106,7 +110,9 @@ def communes(request: HttpRequest, code: str) -> Any:
     return units
 
 
-@router.get("/by-path/{path:path}", response=UnitDetailOut, summary="One unit by its tree path, e.g. 19/05569/")
+@router.get(
+    "/by-path/{path:path}", response=UnitDetailOut, summary="One unit by its tree path, e.g. 19/05569/"
+)
 def detail(request: HttpRequest, path: str) -> Any:
     unit = _visible(request, path if path.endswith("/") else path + "/")
     return {
@@ -135,18 +141,22 @@ def put_residential(request: HttpRequest, code: str, payload: ResidentialIn) -> 
     response={200: ImportOut, 422: dict[str, Any]},
     summary="Import residential units from CSV/XLSX: all rows or none",
 )
-def import_residential(request: HttpRequest, code: str, file: UploadedFile = File(...)) -> Any:  # noqa: B008
+def import_residential(request: HttpRequest, code: str, file: File[UploadedFile]) -> Any:
     commune = _commune(request, code)
     try:
         result = services.import_residential_units(actor=request.user, commune=commune, content=file.read())
     except residential_import.FileRejectedError as error:
         return 422, {"error": {"code": "file_rejected", "message": str(error)}}
     if not result.ok:
-        return 422, {"error": {
-            "code": "rows_invalid",
-            "message": f"{len(result.errors)} lỗi; không dòng nào được nhập.",
-            "details": [RowErrorOut(row=e.row, column=e.column, message=e.message).dict() for e in result.errors],
-        }}
+        return 422, {
+            "error": {
+                "code": "rows_invalid",
+                "message": f"{len(result.errors)} lỗi; không dòng nào được nhập.",
+                "details": [
+                    RowErrorOut(row=e.row, column=e.column, message=e.message).dict() for e in result.errors
+                ],
+            }
+        }
     return 200, ImportOut(created=result.created, updated=result.updated, unchanged=result.unchanged)
 
 

@@ -13,4 +13,6 @@ class ResidentialUnitForm(forms.Form):
 
 
 class ResidentialImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp CSV hoặc XLSX"), help_text=_("Các cột: ma, ten, loai (tùy chọn: vi_do, kinh_do)"))
+    file = forms.FileField(
+        label=_("Tệp CSV hoặc XLSX"), help_text=_("Các cột: ma, ten, loai (tùy chọn: vi_do, kinh_do)")
+    )

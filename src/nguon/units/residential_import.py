@@ -20,17 +20,28 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 LOCAL_CODE = re.compile(r"^[A-Z0-9]{1,12}$")
 
-_KIND_BY_KEY = {fold(UnitKind(kind).label): kind for kind in RESIDENTIAL_KINDS} | {
-    fold(kind): kind for kind in RESIDENTIAL_KINDS
-} | {"tdp": UnitKind.TO_DAN_PHO}
+_KIND_BY_KEY = (
+    {fold(UnitKind(kind).label): kind for kind in RESIDENTIAL_KINDS}
+    | {fold(kind): kind for kind in RESIDENTIAL_KINDS}
+    | {"tdp": UnitKind.TO_DAN_PHO}
+)
 
 _COLUMNS = {
-    "ma": "code", "code": "code", "ma thon": "code",
-    "ten": "name", "name": "name", "ten thon": "name",
-    "loai": "kind", "kind": "kind",
-    "ma xa": "commune_code", "commune code": "commune_code", "commune_code": "commune_code",
-    "vi do": "latitude", "latitude": "latitude",
-    "kinh do": "longitude", "longitude": "longitude",
+    "ma": "code",
+    "code": "code",
+    "ma thon": "code",
+    "ten": "name",
+    "name": "name",
+    "ten thon": "name",
+    "loai": "kind",
+    "kind": "kind",
+    "ma xa": "commune_code",
+    "commune code": "commune_code",
+    "commune_code": "commune_code",
+    "vi do": "latitude",
+    "latitude": "latitude",
+    "kinh do": "longitude",
+    "longitude": "longitude",
 }
 REQUIRED = ("code", "name", "kind")
 
@@ -129,7 +140,9 @@ def parse(content: bytes, *, commune_code: str) -> tuple[list[ResidentialRow], l
         if not code:
             row_errors.append(RowError(number, "ma", "Thiếu mã thôn/tổ dân phố."))
         elif not LOCAL_CODE.match(code):
-            row_errors.append(RowError(number, "ma", f"Mã {code!r} không hợp lệ: chỉ chữ không dấu và số, tối đa 12 ký tự."))
+            row_errors.append(
+                RowError(number, "ma", f"Mã {code!r} không hợp lệ: chỉ chữ không dấu và số, tối đa 12 ký tự.")
+            )
         elif code in seen:
             row_errors.append(RowError(number, "ma", f"Mã {code} trùng với dòng {seen[code]}."))
         else:
@@ -141,13 +154,18 @@ def parse(content: bytes, *, commune_code: str) -> tuple[list[ResidentialRow], l
             row_errors.append(RowError(number, "ten", "Tên dài quá 200 ký tự."))
         kind = _KIND_BY_KEY.get(fold(cells.get("kind", "")))
         if kind is None:
-            row_errors.append(RowError(
-                number, "loai",
-                f"Loại {cells.get('kind', '')!r} không hợp lệ; dùng: thôn, xóm, bản, tổ dân phố, khu phố, ấp, làng.",
-            ))
+            row_errors.append(
+                RowError(
+                    number,
+                    "loai",
+                    f"Loại {cells.get('kind', '')!r} không hợp lệ; dùng: thôn, xóm, bản, tổ dân phố, khu phố, ấp, làng.",
+                )
+            )
         given_commune = cells.get("commune_code", "")
         if given_commune and given_commune != commune_code:
-            row_errors.append(RowError(number, "ma_xa", f"Mã xã {given_commune} khác với xã đang nhập ({commune_code})."))
+            row_errors.append(
+                RowError(number, "ma_xa", f"Mã xã {given_commune} khác với xã đang nhập ({commune_code}).")
+            )
         coords: dict[str, Decimal | None] = {}
         for column, label, low, high in (("latitude", "vi_do", -90, 90), ("longitude", "kinh_do", -180, 180)):
             try:
@@ -157,5 +175,7 @@ def parse(content: bytes, *, commune_code: str) -> tuple[list[ResidentialRow], l
         if row_errors:
             errors.extend(row_errors)
         elif kind is not None:
-            rows.append(ResidentialRow(number, code, name, kind, coords.get("latitude"), coords.get("longitude")))
+            rows.append(
+                ResidentialRow(number, code, name, kind, coords.get("latitude"), coords.get("longitude"))
+            )
     return rows, errors

@@ -19,7 +19,9 @@ _LEVEL_ORDER = Case(
 )
 
 
-def search_units(*, query: str, include_historical: bool = True, limit: int = 50) -> QuerySet[AdministrativeUnit]:
+def search_units(
+    *, query: str, include_historical: bool = True, limit: int = 50
+) -> QuerySet[AdministrativeUnit]:
     """Units whose code equals ``query`` or whose folded name contains it ("dinh hoa" finds "Định Hóa").
 
     Current units come first, then higher levels, then exact name matches.
@@ -35,7 +37,9 @@ def search_units(*, query: str, include_historical: bool = True, limit: int = 50
         return qs.none()
     condition = Q(search_key__contains=key) | Q(code__iexact=text)
     exact = Case(
-        When(Q(search_key=key) | Q(name__iexact=text), then=Value(0)), default=Value(1), output_field=IntegerField()
+        When(Q(search_key=key) | Q(name__iexact=text), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
     )
     return qs.filter(condition).order_by("-is_current", exact, _LEVEL_ORDER, "path")[:limit]
 
@@ -45,13 +49,18 @@ def get_current_province(*, code: str) -> AdministrativeUnit:
 
 
 def get_current_commune(*, code: str) -> AdministrativeUnit:
-    return AdministrativeUnit.objects.select_related("parent").get(level=UnitLevel.COMMUNE, is_current=True, code=code)
+    return AdministrativeUnit.objects.select_related("parent").get(
+        level=UnitLevel.COMMUNE, is_current=True, code=code
+    )
 
 
 def list_communes(*, province_code: str) -> QuerySet[AdministrativeUnit]:
     """The current communes and wards of a province, by code."""
     return AdministrativeUnit.objects.filter(
-        level=UnitLevel.COMMUNE, is_current=True, province_code=province_code, path__startswith=f"{province_code}/"
+        level=UnitLevel.COMMUNE,
+        is_current=True,
+        province_code=province_code,
+        path__startswith=f"{province_code}/",
     ).order_by("code")
 
 
@@ -61,7 +70,11 @@ def list_residential_units(*, commune: AdministrativeUnit) -> QuerySet[Administr
 
 def list_predecessors(*, unit: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
     """Pre-2025 units that became (part of) ``unit``."""
-    return AdministrativeUnit.objects.filter(successions_out__successor=unit).select_related("parent").order_by("path")
+    return (
+        AdministrativeUnit.objects.filter(successions_out__successor=unit)
+        .select_related("parent")
+        .order_by("path")
+    )
 
 
 def list_successors(*, unit: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:

@@ -19,12 +19,27 @@ from nguon.units.choices import RESIDENTIAL_KINDS, OrganisationKind, UnitKind, U
 from nguon.units.models import AdministrativeUnit, Organisation, OrganisationName
 
 _UNIT_FIELDS = ("code", "name", "full_name", "kind", "level", "parent", "path", "latitude", "longitude")
-_ORG_FIELDS = ("code", "kind", "name", "short_name", "unit", "parent", "is_active", "dissolved_on", "successor")
+_ORG_FIELDS = (
+    "code",
+    "kind",
+    "name",
+    "short_name",
+    "unit",
+    "parent",
+    "is_active",
+    "dissolved_on",
+    "successor",
+)
 
 
 def _residential_values(
-    *, commune: AdministrativeUnit, local_code: str, name: str, kind: str,
-    latitude: Decimal | None, longitude: Decimal | None,
+    *,
+    commune: AdministrativeUnit,
+    local_code: str,
+    name: str,
+    kind: str,
+    latitude: Decimal | None,
+    longitude: Decimal | None,
 ) -> dict[str, Any]:
     label = UnitKind(kind).label
     clean = nfc(name)
@@ -77,8 +92,13 @@ def save_residential_unit(
             path=f"{commune.path}{local_code}/", defaults=values
         )
         if created:
-            audit.record(actor=actor, action="units.residential.create", target=unit, unit=commune,
-                         after=audit.snapshot(unit, _UNIT_FIELDS))
+            audit.record(
+                actor=actor,
+                action="units.residential.create",
+                target=unit,
+                unit=commune,
+                after=audit.snapshot(unit, _UNIT_FIELDS),
+            )
             return unit
         before = audit.snapshot(unit, _UNIT_FIELDS)
         for key, value in values.items():
@@ -86,8 +106,14 @@ def save_residential_unit(
         after = audit.snapshot(unit, _UNIT_FIELDS)
         if after != before:
             unit.save()
-            audit.record(actor=actor, action="units.residential.update", target=unit, unit=commune,
-                         before=before, after=after)
+            audit.record(
+                actor=actor,
+                action="units.residential.update",
+                target=unit,
+                unit=commune,
+                before=before,
+                after=after,
+            )
     return unit
 
 
@@ -115,7 +141,9 @@ class ResidentialImportResult:
         return not self.errors
 
 
-def import_residential_units(*, actor: Any, commune: AdministrativeUnit, content: bytes) -> ResidentialImportResult:
+def import_residential_units(
+    *, actor: Any, commune: AdministrativeUnit, content: bytes
+) -> ResidentialImportResult:
     """Import a CSV/XLSX list of residential units into ``commune``: every row or none.
 
     Raises :class:`residential_import.FileRejectedError` when the file as a whole is unreadable; returns
@@ -128,13 +156,20 @@ def import_residential_units(*, actor: Any, commune: AdministrativeUnit, content
     if errors:
         return result
     with transaction.atomic():
-        existing = {u.path: u for u in AdministrativeUnit.objects.filter(parent=commune, level=UnitLevel.RESIDENTIAL)}
+        existing = {
+            u.path: u for u in AdministrativeUnit.objects.filter(parent=commune, level=UnitLevel.RESIDENTIAL)
+        }
         for row in rows:
             before = existing.get(f"{commune.path}{row.code}/")
             before_data = audit.snapshot(before, _UNIT_FIELDS) if before else None
             unit = save_residential_unit(
-                actor=actor, commune=commune, local_code=row.code, name=row.name, kind=row.kind,
-                latitude=row.latitude, longitude=row.longitude,
+                actor=actor,
+                commune=commune,
+                local_code=row.code,
+                name=row.name,
+                kind=row.kind,
+                latitude=row.latitude,
+                longitude=row.longitude,
             )
             if before is None:
                 result.created += 1
@@ -142,8 +177,13 @@ def import_residential_units(*, actor: Any, commune: AdministrativeUnit, content
                 result.updated += 1
             else:
                 result.unchanged += 1
-        audit.record(actor=actor, action="units.residential.import", target=commune, unit=commune,
-                     after={"created": result.created, "updated": result.updated, "unchanged": result.unchanged})
+        audit.record(
+            actor=actor,
+            action="units.residential.import",
+            target=commune,
+            unit=commune,
+            after={"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+        )
     return result
 
 
@@ -171,16 +211,29 @@ def create_organisation(
             code=code, kind=kind, name=nfc(name), short_name=nfc(short_name), unit=unit, parent=parent
         )
         OrganisationName.objects.create(
-            organisation=organisation, name=organisation.name, short_name=organisation.short_name,
+            organisation=organisation,
+            name=organisation.name,
+            short_name=organisation.short_name,
             valid_from=valid_from or timezone.localdate(),
         )
-        audit.record(actor=actor, action="organisations.create", target=organisation, unit=unit,
-                     after=audit.snapshot(organisation, _ORG_FIELDS))
+        audit.record(
+            actor=actor,
+            action="organisations.create",
+            target=organisation,
+            unit=unit,
+            after=audit.snapshot(organisation, _ORG_FIELDS),
+        )
     return organisation
 
 
 def rename_organisation(
-    *, actor: Any, organisation: Organisation, name: str, short_name: str = "", effective_on: date, reason: str = ""
+    *,
+    actor: Any,
+    organisation: Organisation,
+    name: str,
+    short_name: str = "",
+    effective_on: date,
+    reason: str = "",
 ) -> Organisation:
     """Give ``organisation`` a new name from ``effective_on``; the old name stays in its history."""
     access.require(actor, access.ORGANISATIONS_MANAGE, unit=organisation.unit)
@@ -196,12 +249,22 @@ def rename_organisation(
             current.valid_until = effective_on
             current.save(update_fields=["valid_until"])
         OrganisationName.objects.create(
-            organisation=organisation, name=name, short_name=nfc(short_name), valid_from=effective_on, reason=nfc(reason)
+            organisation=organisation,
+            name=name,
+            short_name=nfc(short_name),
+            valid_from=effective_on,
+            reason=nfc(reason),
         )
         organisation.name, organisation.short_name = name, nfc(short_name)
         organisation.save(update_fields=["name", "short_name", "updated_at"])
-        audit.record(actor=actor, action="organisations.rename", target=organisation, unit=organisation.unit,
-                     before=before, after=audit.snapshot(organisation, _ORG_FIELDS))
+        audit.record(
+            actor=actor,
+            action="organisations.rename",
+            target=organisation,
+            unit=organisation.unit,
+            before=before,
+            after=audit.snapshot(organisation, _ORG_FIELDS),
+        )
     return organisation
 
 
@@ -219,6 +282,12 @@ def merge_organisations(
             source.is_active, source.dissolved_on, source.successor = False, effective_on, into
             source.save(update_fields=["is_active", "dissolved_on", "successor", "updated_at"])
             source.names.filter(valid_until__isnull=True).update(valid_until=effective_on)
-            audit.record(actor=actor, action="organisations.merge", target=source, unit=source.unit,
-                         before=before, after=audit.snapshot(source, _ORG_FIELDS))
+            audit.record(
+                actor=actor,
+                action="organisations.merge",
+                target=source,
+                unit=source.unit,
+                before=before,
+                after=audit.snapshot(source, _ORG_FIELDS),
+            )
     return into

@@ -29,7 +29,9 @@ def unit_list_view(request: HttpRequest) -> HttpResponse:
     else:
         units = list(selectors.list_communes(province_code=province_code))
     successors = selectors.default_successor_codes(units=[u for u in units if not u.is_current])
-    province = AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE, is_current=True, code=province_code).first()
+    province = AdministrativeUnit.objects.filter(
+        level=UnitLevel.PROVINCE, is_current=True, code=province_code
+    ).first()
     context = {"units": units, "query": query, "province": province, "successors": successors}
     template = "units/_unit_rows.html" if request.headers.get("HX-Request") else "units/unit_list.html"
     return render(request, template, context)
@@ -41,8 +43,10 @@ def unit_detail_view(request: HttpRequest, path: str) -> HttpResponse:
     unit = selectors.visible_units(user=request.user).select_related("parent").filter(path=path).first()
     if unit is None:
         raise Http404
-    can_manage = unit.level == UnitLevel.COMMUNE and unit.is_current and access.can(
-        request.user, access.UNITS_MANAGE_RESIDENTIAL, unit=unit
+    can_manage = (
+        unit.level == UnitLevel.COMMUNE
+        and unit.is_current
+        and access.can(request.user, access.UNITS_MANAGE_RESIDENTIAL, unit=unit)
     )
     add_form = ResidentialUnitForm(prefix="add")
     import_form = ResidentialImportForm(prefix="import")
@@ -63,8 +67,11 @@ def unit_detail_view(request: HttpRequest, path: str) -> HttpResponse:
                     status = 400
                 else:
                     if result.ok:
-                        messages.success(request, _("Đã nhập: %(c)d mới, %(u)d cập nhật, %(n)d không đổi.") % {
-                            "c": result.created, "u": result.updated, "n": result.unchanged})
+                        messages.success(
+                            request,
+                            _("Đã nhập: %(c)d mới, %(u)d cập nhật, %(n)d không đổi.")
+                            % {"c": result.created, "u": result.updated, "n": result.unchanged},
+                        )
                         return redirect(request.path)
                     import_errors = result.errors
                     status = 400
@@ -73,8 +80,11 @@ def unit_detail_view(request: HttpRequest, path: str) -> HttpResponse:
             if add_form.is_valid():
                 try:
                     services.save_residential_unit(
-                        actor=request.user, commune=unit, local_code=add_form.cleaned_data["code"],
-                        name=add_form.cleaned_data["name"], kind=add_form.cleaned_data["kind"],
+                        actor=request.user,
+                        commune=unit,
+                        local_code=add_form.cleaned_data["code"],
+                        name=add_form.cleaned_data["name"],
+                        kind=add_form.cleaned_data["kind"],
                     )
                 except ValidationError as error:
                     add_form.add_error(None, error)
@@ -111,8 +121,12 @@ def organisation_detail_view(request: HttpRequest, code: str) -> HttpResponse:
     organisation = access.get_scoped_or_404(
         request.user, selectors.list_organisations(), access.ORGANISATIONS_VIEW, code=code
     )
-    return render(request, "units/organisation_detail.html", {
-        "organisation": organisation,
-        "names": organisation.names.all(),
-        "predecessors": organisation.predecessors.all(),
-    })
+    return render(
+        request,
+        "units/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "names": organisation.names.all(),
+            "predecessors": organisation.predecessors.all(),
+        },
+    )

@@ -39,8 +39,23 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         bind = f"{options['host']}:{options['port']}"
         children = [
-            Child("web", [sys.executable, "-m", "gunicorn", "nguon.wsgi:application", "--bind", bind,
-                          "--workers", str(options["workers"]), "--access-logfile", "-", "--graceful-timeout", "5"]),
+            Child(
+                "web",
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "nguon.wsgi:application",
+                    "--bind",
+                    bind,
+                    "--workers",
+                    str(options["workers"]),
+                    "--access-logfile",
+                    "-",
+                    "--graceful-timeout",
+                    "5",
+                ],
+            ),
         ]
         stopping = False
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from nguon.accounts import two_factor
+from nguon.accounts.choices import Role
 from nguon.accounts.models import TOTPDevice
 from nguon.core import access
 from nguon.demo import data, loader
@@ -47,5 +48,5 @@ def accounts_table() -> str:
     for username, _full_name, role, unit_code, org_code in data.USERS:
         scope = unit_code or org_code or "toàn hệ thống"
         mark = "  (2FA: nguon demo totp " + username + ")" if role in access.ROLES_REQUIRING_2FA else ""
-        lines.append(f"  {username:<18} {role.label} — {scope}{mark}")
+        lines.append(f"  {username:<18} {Role(role).label} — {scope}{mark}")
     return "\n".join(lines)

@@ -18,10 +18,16 @@ def format_units(units: list[AdministrativeUnit]) -> list[str]:
     """One tab-separated line per unit: code, full name, level, province code, status, successor code."""
     successors = selectors.default_successor_codes(units=[u for u in units if not u.is_current])
     return [
-        "\t".join((
-            u.code, u.full_name, u.level, u.province_code, "current" if u.is_current else "historical",
-            successors.get(u.pk, "") if not u.is_current else "",
-        ))
+        "\t".join(
+            (
+                u.code,
+                u.full_name,
+                u.level,
+                u.province_code,
+                "current" if u.is_current else "historical",
+                successors.get(u.pk, "") if not u.is_current else "",
+            )
+        )
         for u in units
     ]
 
@@ -49,8 +55,13 @@ class Command(BaseCommand):
             if bar is None or bar.desc != stage:
                 if bar is not None:
                     bar.close()
-                bar = tqdm(total=total, desc=stage, unit=" rows", file=sys.stderr,
-                           disable=options.get("verbosity", 1) < 1)
+                bar = tqdm(
+                    total=total,
+                    desc=stage,
+                    unit=" rows",
+                    file=sys.stderr,
+                    disable=options.get("verbosity", 1) < 1,
+                )
             bar.update(done - bar.n)
 
         try:
@@ -73,7 +84,9 @@ class Command(BaseCommand):
         query = " ".join(options["query"])
         units = list(selectors.search_units(query=query, include_historical=not options["current"]))
         if not units:
-            raise CommandError(f"No unit matches {query!r} (try a code such as 05569 or a name such as 'dinh hoa').")
+            raise CommandError(
+                f"No unit matches {query!r} (try a code such as 05569 or a name such as 'dinh hoa')."
+            )
         self.stdout.write("\n".join(format_units(units)))
 
     def _list(self, **options: Any) -> None:
