@@ -38,7 +38,7 @@ SQLITE_REVERSE = ["DROP TRIGGER IF EXISTS core_auditevent_no_update"]
 def _run(statements: dict[str, list[str]]):  # type: ignore[no-untyped-def]
     def run(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         for sql in statements.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)
 
     return run
 
