@@ -78,4 +78,4 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/units/", units_router)
 api.add_router("/audit/", core_router)
-api.add_router("/me/", accounts_router)
+api.add_router("", accounts_router)

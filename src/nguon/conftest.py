@@ -36,14 +36,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     ci = os.environ.get("CI") == "true"
     announced: set[str] = set()
     for item in items:
-        for name in SERVICES:
+        for name, (host, port) in SERVICES.items():
             if item.get_closest_marker(name) is None:
                 continue
             available = (connection.vendor == "postgresql") if name == "postgres" else service_reachable(name)
             if available:
                 continue
-            host, port = SERVICES[name]
-            message = f"{name} not reachable at {host}:{port}"
+            message = (
+                "the test database is not PostgreSQL (scripts/test.sh uses it when 127.0.0.1:5432 answers)"
+                if name == "postgres"
+                else f"{name} not reachable at {host}:{port}"
+            )
             if name not in announced:
                 announced.add(name)
                 print(f"\n[nguon] {message}: tests marked '{name}' {'FAIL (CI=true)' if ci else 'skip'}")  # noqa: T201
@@ -66,6 +69,13 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
     with django_db_blocker.unblock():
         import_official_units(actor=SystemActor("tests"))
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
+    if request.node.get_closest_marker("real_password_hashing") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -99,7 +109,9 @@ def make_user(db: Any) -> Iterator[Callable[..., Any]]:
 
     counter = iter(range(1, 10_000))
 
-    def make(role: str | None = None, *, unit: Any = None, organisation: Any = None, verified: bool = True) -> Any:
+    def make(
+        role: str | None = None, *, unit: Any = None, organisation: Any = None, verified: bool = True
+    ) -> Any:
         user = services.create_user(
             actor=SystemActor("tests"),
             username=f"user{next(counter)}",
@@ -114,4 +126,4 @@ def make_user(db: Any) -> Iterator[Callable[..., Any]]:
         user.is_2fa_verified = verified
         return user
 
-    yield make
+    return make

@@ -30,7 +30,7 @@ class MeOut(Schema):
     actions: list[str]
 
 
-@router.get("", response=MeOut, summary="The signed-in person, their grants and allowed actions")
+@router.get("/me", response=MeOut, summary="The signed-in person, their grants and allowed actions")
 def me(request: HttpRequest) -> Any:
     user = request.user
     verified = bool(getattr(user, "is_2fa_verified", False))

@@ -6,10 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from nguon.core import access
+from nguon.core.schemas import ErrorOut
 from nguon.units import residential_import, selectors, services
 from nguon.units.models import AdministrativeUnit, Organisation
 
@@ -43,12 +44,6 @@ class ResidentialIn(Schema):
     code: str
     name: str
     kind: str
-
-
-class RowErrorOut(Schema):
-    row: int
-    column: str
-    message: str
 
 
 class ImportOut(Schema):
@@ -138,7 +133,7 @@ def put_residential(request: HttpRequest, code: str, payload: ResidentialIn) -> 
 
 @router.post(
     "/communes/{code}/residential/import",
-    response={200: ImportOut, 422: dict[str, Any]},
+    response={200: ImportOut, 422: ErrorOut},
     summary="Import residential units from CSV/XLSX: all rows or none",
 )
 def import_residential(request: HttpRequest, code: str, file: File[UploadedFile]) -> Any:
@@ -146,18 +141,21 @@ def import_residential(request: HttpRequest, code: str, file: File[UploadedFile]
     try:
         result = services.import_residential_units(actor=request.user, commune=commune, content=file.read())
     except residential_import.FileRejectedError as error:
-        return 422, {"error": {"code": "file_rejected", "message": str(error)}}
+        return Status(422, {"error": {"code": "file_rejected", "message": str(error)}})
     if not result.ok:
-        return 422, {
-            "error": {
-                "code": "rows_invalid",
-                "message": f"{len(result.errors)} lỗi; không dòng nào được nhập.",
-                "details": [
-                    RowErrorOut(row=e.row, column=e.column, message=e.message).dict() for e in result.errors
-                ],
-            }
-        }
-    return 200, ImportOut(created=result.created, updated=result.updated, unchanged=result.unchanged)
+        return Status(
+            422,
+            {
+                "error": {
+                    "code": "rows_invalid",
+                    "message": f"{len(result.errors)} lỗi; không dòng nào được nhập.",
+                    "details": [
+                        {"row": e.row, "column": e.column, "message": e.message} for e in result.errors
+                    ],
+                }
+            },
+        )
+    return Status(200, ImportOut(created=result.created, updated=result.updated, unchanged=result.unchanged))
 
 
 @router.get("/organisations", response=list[OrganisationOut], summary="Organisations visible to me")

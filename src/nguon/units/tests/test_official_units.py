@@ -43,7 +43,9 @@ def test_codes_are_official_and_unique_among_current_units():
     )
     assert len(codes) == len(set(codes))
     assert all(len(code) == 5 and code.isdigit() for code in codes)
-    provinces = AdministrativeUnit.objects.filter(is_current=True, level="province").values_list("code", flat=True)
+    provinces = AdministrativeUnit.objects.filter(is_current=True, level="province").values_list(
+        "code", flat=True
+    )
     assert all(len(code) == 2 and code.isdigit() for code in provinces)
 
 
@@ -65,7 +67,9 @@ def test_old_provinces_map_to_merged_province():
     assert bac_kan.default_successor.path == "19/"
 
 
-@pytest.mark.parametrize("query", ["dinh hoa", "Định Hóa", "Định Hoá", "ĐỊNH HÓA", "Xã Định Hoá", "dinh  hoa"])
+@pytest.mark.parametrize(
+    "query", ["dinh hoa", "Định Hóa", "Định Hoá", "ĐỊNH HÓA", "Xã Định Hoá", "dinh  hoa"]
+)
 def test_lookup_is_diacritic_and_tone_placement_insensitive(query):
     found = list(selectors.search_units(query=query))
     assert found[0].code == "05569"
@@ -94,7 +98,9 @@ def test_cli_show_by_name_without_diacritics():
 def test_cli_list_province():
     rows = run("units", "list", "--province", "19")
     assert len(rows) == 92
-    assert all(len(row) == 6 and row[2] == "commune" and row[3] == "19" and row[4] == "current" for row in rows)
+    assert all(
+        len(row) == 6 and row[2] == "commune" and row[3] == "19" and row[4] == "current" for row in rows
+    )
     assert ["05569", "Xã Định Hóa", "commune", "19", "current", ""] in rows
 
 
