@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -102,7 +102,7 @@ def other_commune(db: Any) -> Any:
 
 
 @pytest.fixture
-def make_user(db: Any) -> Iterator[Callable[..., Any]]:
+def make_user(db: Any) -> Callable[..., Any]:
     """Create a person holding ``role`` over ``unit`` / ``organisation`` (2FA-verified if ``verified``)."""
     from nguon.accounts import services
     from nguon.core.access import SystemActor

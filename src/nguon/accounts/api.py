@@ -1,7 +1,5 @@
 """API: who am I and what may I do."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.http import HttpRequest

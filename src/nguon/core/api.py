@@ -1,7 +1,5 @@
 """API of the audit trail (read-only)."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any
 

@@ -1,7 +1,5 @@
 """API schemas shared by every app: the one error shape."""
 
-from __future__ import annotations
-
 from ninja import Schema
 
 

@@ -1,7 +1,5 @@
 """API of administrative units and organisations."""
 
-from __future__ import annotations
-
 from decimal import Decimal
 from typing import Any
 
@@ -110,11 +108,9 @@ def communes(request: HttpRequest, code: str) -> Any:
 )
 def detail(request: HttpRequest, path: str) -> Any:
     unit = _visible(request, path if path.endswith("/") else path + "/")
-    return {
-        **UnitOut.from_orm(unit).dict(),
-        "successors": [u.code for u in selectors.list_successors(unit=unit)],
-        "predecessors": [u.full_name for u in selectors.list_predecessors(unit=unit)],
-    }
+    unit.successors = [u.code for u in selectors.list_successors(unit=unit)]  # type: ignore[attr-defined]
+    unit.predecessors = [u.full_name for u in selectors.list_predecessors(unit=unit)]  # type: ignore[attr-defined]
+    return unit
 
 
 @router.get("/communes/{code}/residential", response=list[UnitOut], summary="Residential units of a commune")

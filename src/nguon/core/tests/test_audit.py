@@ -28,7 +28,7 @@ def trail(make_user, commune):
     return editor
 
 
-def _tamper(sql: str, params: list[object]) -> None:
+def _tamper(sql: str, params: list[str | int]) -> None:
     """Change the table behind the application's back, as an intruder with database access would."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

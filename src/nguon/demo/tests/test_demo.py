@@ -1,0 +1,56 @@
+"""``nguon demo load`` is idempotent and gives one working account per role."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from nguon.accounts.models import RoleGrant, TOTPDevice, User
+from nguon.core import audit
+from nguon.core.access import ROLES_REQUIRING_2FA
+from nguon.demo import data
+from nguon.units.models import AdministrativeUnit, Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_load_twice_gives_the_same_province():
+    call_command("demo", "load", stdout=io.StringIO())
+    counts = (
+        User.objects.count(),
+        RoleGrant.objects.count(),
+        Organisation.objects.count(),
+        AdministrativeUnit.objects.filter(level="residential").count(),
+    )
+    call_command("demo", "load", stdout=io.StringIO())
+    assert counts == (
+        User.objects.count(),
+        RoleGrant.objects.count(),
+        Organisation.objects.count(),
+        AdministrativeUnit.objects.filter(level="residential").count(),
+    )
+    assert counts[0] == len(data.USERS)
+    assert {g.role for g in RoleGrant.objects.all()} == {u[2] for u in data.USERS}
+    for username, _name, role, _unit, _org in data.USERS:
+        has_device = TOTPDevice.objects.filter(user__username=username, confirmed_at__isnull=False).exists()
+        assert has_device is (role in ROLES_REQUIRING_2FA)
+    assert Organisation.objects.get(code="so-tttt-19").successor.code == "so-khcn-19"
+    assert audit.verify().ok
+
+
+def test_demo_totp_prints_a_code():
+    call_command("demo", "load", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("demo", "totp", "quantri", stdout=out)
+    assert out.getvalue().strip().isdigit()
+    with pytest.raises(CommandError):
+        call_command("demo", "totp", "not-a-demo-user", stdout=io.StringIO())
+
+
+def test_demo_refuses_production(settings):
+    settings.NGUON_ENV = "production"
+    with pytest.raises(CommandError, match="production"):
+        call_command("demo", "load", stdout=io.StringIO())
