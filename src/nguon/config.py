@@ -35,6 +35,9 @@ class Config:
     allowed_hosts: list[str]
     csrf_trusted_origins: list[str]
     https: bool
+    behind_proxy: bool
+    host: str
+    port: int
     email_backend: str
     default_from_email: str
     login_max_failures: int
@@ -136,6 +139,9 @@ def load(env: dict[str, str] | None = None) -> Config:
         )
 
     https = _bool(env, "NGUON_HTTPS", production, problems)
+    behind_proxy = _bool(env, "NGUON_BEHIND_PROXY", False, problems)
+    host = env.get("NGUON_HOST", "127.0.0.1").strip() or "127.0.0.1"
+    port = _int(env, "NGUON_PORT", default=8000, low=1, high=65535, problems=problems)
     allowed_hosts = _list(
         env, "NGUON_ALLOWED_HOSTS", [] if production else ["localhost", "127.0.0.1", "[::1]"]
     )
@@ -172,6 +178,9 @@ def load(env: dict[str, str] | None = None) -> Config:
         allowed_hosts=allowed_hosts,
         csrf_trusted_origins=csrf_trusted_origins,
         https=https,
+        behind_proxy=behind_proxy,
+        host=host,
+        port=port,
         email_backend=email_backend,
         default_from_email=env.get("NGUON_DEFAULT_FROM_EMAIL", "nguon@localhost"),
         login_max_failures=_int(

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # serves the API docs' JavaScript locally instead of from a CDN
     "nguon.core",
     "nguon.units",
     "nguon.accounts",
@@ -47,8 +48,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "nguon.accounts.middleware.TwoFactorMiddleware",
     "nguon.core.middleware.RequestContextMiddleware",
+    "nguon.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -143,7 +144,8 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CONFIG.https
 CSRF_COOKIE_SECURE = CONFIG.https
 SECURE_SSL_REDIRECT = CONFIG.https
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if CONFIG.https else None
+NGUON_BEHIND_PROXY = CONFIG.behind_proxy
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if CONFIG.behind_proxy else None
 SECURE_HSTS_SECONDS = 31_536_000 if CONFIG.https else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = CONFIG.https
 SECURE_HSTS_PRELOAD = CONFIG.https

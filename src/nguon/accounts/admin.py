@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
+from django.contrib.auth.password_validation import validate_password
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -20,13 +20,22 @@ class UserCreateForm(forms.ModelForm):  # type: ignore[type-arg]
     password = forms.CharField(
         label="Mật khẩu ban đầu",
         widget=forms.PasswordInput,
-        required=False,
-        help_text="Để trống: người dùng đặt mật khẩu qua đường dẫn khôi phục.",
+        help_text="Giao cho người dùng qua kênh an toàn; người dùng nên đổi sau lần đăng nhập đầu.",
     )
 
     class Meta:
         model = User
         fields = ("username", "full_name", "email", "phone", "home_unit", "organisation")
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        validate_password(password, User(username=self.cleaned_data.get("username", "")))
+        return password
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        services.check_new_username(username=data.get("username", ""))
+        return data
 
 
 @admin.register(User, site=admin_site)
@@ -55,20 +64,17 @@ class UserAdmin(ScopedAdmin):
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         if change:
             return
-        try:
-            created = services.create_user(
-                actor=request.user,
-                username=obj.username,
-                password=form.cleaned_data.get("password") or None,
-                full_name=obj.full_name,
-                email=obj.email,
-                phone=obj.phone,
-                home_unit=obj.home_unit,
-                organisation=obj.organisation,
-            )
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            raise
+        # The form already ran the checks the service repeats, so a ValidationError cannot surface here.
+        created = services.create_user(
+            actor=request.user,
+            username=obj.username,
+            password=form.cleaned_data["password"],
+            full_name=obj.full_name,
+            email=obj.email,
+            phone=obj.phone,
+            home_unit=obj.home_unit,
+            organisation=obj.organisation,
+        )
         obj.pk = created.pk
         obj._state.adding = False
 
@@ -83,6 +89,13 @@ class GrantForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = RoleGrant
         fields = ("user", "role", "unit", "organisation", "note")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        services.check_grant_shape(
+            role=data.get("role", ""), unit=data.get("unit"), organisation=data.get("organisation")
+        )
+        return data
 
 
 @admin.register(RoleGrant, site=admin_site)

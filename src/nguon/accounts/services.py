@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,9 +16,11 @@ from django.utils import timezone
 from nguon.accounts import throttling, two_factor
 from nguon.accounts.choices import Role
 from nguon.accounts.models import RoleGrant, TOTPDevice, User
-from nguon.core import access, audit
+from nguon.core import access, audit, request_context
 from nguon.core.text import nfc
 from nguon.units.models import AdministrativeUnit, Organisation
+
+logger = logging.getLogger(__name__)
 
 _USER_FIELDS = ("username", "full_name", "email", "phone", "home_unit", "organisation", "is_active")
 _GRANT_FIELDS = ("user", "role", "unit", "organisation", "revoked_at", "note")
@@ -27,6 +30,11 @@ def _scope_unit(
     *, unit: AdministrativeUnit | None, organisation: Organisation | None
 ) -> AdministrativeUnit | None:
     return unit if unit is not None else (organisation.unit if organisation is not None else None)
+
+
+def check_new_username(*, username: str) -> None:
+    if User.objects.filter(username=nfc(username).lower()).exists():
+        raise ValidationError({"username": f"Tên đăng nhập {nfc(username).lower()} đã có."})
 
 
 def create_user(
@@ -44,8 +52,7 @@ def create_user(
     place = _scope_unit(unit=home_unit, organisation=organisation)
     access.require(actor, access.ACCOUNTS_MANAGE, unit=place)
     username = nfc(username).lower()
-    if User.objects.filter(username=username).exists():
-        raise ValidationError({"username": f"Tên đăng nhập {username} đã có."})
+    check_new_username(username=username)
     user = User(
         username=username,
         full_name=nfc(full_name),
@@ -71,6 +78,20 @@ def create_user(
     return user
 
 
+def check_grant_shape(
+    *, role: str, unit: AdministrativeUnit | None, organisation: Organisation | None
+) -> None:
+    """Raise ValidationError unless (role, unit, organisation) is a grant that can exist."""
+    if role not in Role.values:
+        raise ValidationError({"role": "Vai trò không hợp lệ."})
+    if unit is not None and organisation is not None:
+        raise ValidationError("Một quyền gắn với một đơn vị hoặc một tổ chức, không cả hai.")
+    if unit is None and organisation is None and role not in access.ROLES_ALLOWED_GLOBAL:
+        raise ValidationError("Vai trò này phải gắn với một đơn vị hoặc tổ chức.")
+    if unit is not None and not unit.is_current:
+        raise ValidationError("Không cấp quyền trên đơn vị đã hết hiệu lực (trước 2025).")
+
+
 def grant_role(
     *,
     actor: Any,
@@ -81,14 +102,7 @@ def grant_role(
     note: str = "",
 ) -> RoleGrant:
     """Give ``user`` ``role`` over ``unit``'s subtree or ``organisation`` (or everything, for admins)."""
-    if role not in Role.values:
-        raise ValidationError({"role": "Vai trò không hợp lệ."})
-    if unit is not None and organisation is not None:
-        raise ValidationError("Một quyền gắn với một đơn vị hoặc một tổ chức, không cả hai.")
-    if unit is None and organisation is None and role not in access.ROLES_ALLOWED_GLOBAL:
-        raise ValidationError("Vai trò này phải gắn với một đơn vị hoặc tổ chức.")
-    if unit is not None and not unit.is_current:
-        raise ValidationError("Không cấp quyền trên đơn vị đã hết hiệu lực (trước 2025).")
+    check_grant_shape(role=role, unit=unit, organisation=organisation)
     place = _scope_unit(unit=unit, organisation=organisation)
     if place is None:
         if not isinstance(actor, access.SystemActor) and not any(
@@ -161,7 +175,7 @@ class SignIn:
 
 def check_password_step(*, request: HttpRequest, username: str, password: str) -> SignIn:
     """Check the password, honouring throttling; record the failure or success."""
-    ip = request.META.get("REMOTE_ADDR") or None
+    ip = request_context.client_ip(request)
     lock = throttling.check(username=username, ip_address=ip)
     if lock.locked:
         return SignIn(locked_for_seconds=lock.retry_after_seconds)
@@ -174,6 +188,7 @@ def check_password_step(*, request: HttpRequest, username: str, password: str) -
                 actor=None,
                 action="accounts.login.failed",
                 target=known,
+                unit=_home(known),
                 target_label=username[:150],
                 after={"stage": "password"},
             )
@@ -184,7 +199,7 @@ def check_password_step(*, request: HttpRequest, username: str, password: str) -
 
 def check_totp_step(*, request: HttpRequest, user: User, code: str) -> SignIn:
     """Check a TOTP code for a person who passed the password step."""
-    ip = request.META.get("REMOTE_ADDR") or None
+    ip = request_context.client_ip(request)
     lock = throttling.check(username=user.username, ip_address=ip)
     if lock.locked:
         return SignIn(locked_for_seconds=lock.retry_after_seconds)
@@ -192,21 +207,34 @@ def check_totp_step(*, request: HttpRequest, user: User, code: str) -> SignIn:
         return SignIn(user=user)
     with transaction.atomic():
         throttling.record_failure(username=user.username, ip_address=ip, stage="totp")
-        audit.record(actor=None, action="accounts.login.failed", target=user, after={"stage": "totp"})
+        audit.record(
+            actor=None, action="accounts.login.failed", target=user, unit=_home(user), after={"stage": "totp"}
+        )
     return SignIn()
+
+
+def _home(user: User | None) -> AdministrativeUnit | None:
+    """Where a person's sign-in events are placed, so auditors of that unit see them."""
+    if user is None:
+        return None
+    return _scope_unit(unit=user.home_unit, organisation=user.organisation)
 
 
 def record_sign_in(*, user: User, two_factor_verified: bool) -> None:
     throttling.clear(username=user.username)
     with transaction.atomic():
         audit.record(
-            actor=user, action="accounts.login", target=user, after={"two_factor": two_factor_verified}
+            actor=user,
+            action="accounts.login",
+            target=user,
+            unit=_home(user),
+            after={"two_factor": two_factor_verified},
         )
 
 
 def record_sign_out(*, user: User) -> None:
     with transaction.atomic():
-        audit.record(actor=user, action="accounts.logout", target=user)
+        audit.record(actor=user, action="accounts.logout", target=user, unit=_home(user))
 
 
 # -- two-factor enrolment --------------------------------------------------------------------------------
@@ -248,9 +276,12 @@ def verify_totp(*, user: User, code: str) -> bool:
         device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
         if device is None:
             return False
-        step = two_factor.matching_step(
-            two_factor.decrypt_secret(device.encrypted_secret), code, after_step=device.last_used_step
-        )
+        try:
+            secret = two_factor.decrypt_secret(device.encrypted_secret)
+        except two_factor.UnreadableSecretError:
+            logger.warning("TOTP secret of %s unreadable (secret key changed?); an admin must reset it", user)
+            return False
+        step = two_factor.matching_step(secret, code, after_step=device.last_used_step)
         if step is None:
             return False
         device.last_used_step = step

@@ -13,6 +13,7 @@ import time
 
 import pyotp
 import segno
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -34,9 +35,16 @@ def encrypt_secret(secret: str) -> str:
     return base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
 
 
+class UnreadableSecretError(Exception):
+    """The stored secret cannot be decrypted (NGUON_SECRET_KEY changed): the person must re-enrol."""
+
+
 def decrypt_secret(token: str) -> str:
     raw = base64.urlsafe_b64decode(token.encode("ascii"))
-    return AESGCM(_key()).decrypt(raw[:12], raw[12:], b"nguon-totp").decode("ascii")
+    try:
+        return AESGCM(_key()).decrypt(raw[:12], raw[12:], b"nguon-totp").decode("ascii")
+    except InvalidTag:
+        raise UnreadableSecretError from None
 
 
 def new_secret() -> str:

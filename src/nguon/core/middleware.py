@@ -24,7 +24,7 @@ class RequestContextMiddleware:
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = request_context.bind(
             request_context.RequestContext(
-                ip_address=request.META.get("REMOTE_ADDR") or None, request_id=request_id
+                ip_address=request_context.client_ip(request), request_id=request_id
             )
         )
         try:

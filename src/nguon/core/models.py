@@ -28,7 +28,8 @@ class AuditEvent(models.Model):
         verbose_name="người thực hiện",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # The trail keeps the id and label of a person even after their account is gone; it never changes.
+        on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
     )

@@ -7,7 +7,6 @@ child dies, the others are stopped too and the exit code says so.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -15,9 +14,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-
-from nguon.demo.management.commands.demo import accounts_table
 
 
 @dataclass
@@ -31,8 +29,8 @@ class Command(BaseCommand):
     help = "Start Nguồn (web server and, as they land, worker, broker, simulator) and supervise it."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default=os.environ.get("NGUON_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("NGUON_PORT", "8000")))
+        parser.add_argument("--host", default=settings.CONFIG.host)
+        parser.add_argument("--port", type=int, default=settings.CONFIG.port)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--no-banner", action="store_true")
 
@@ -69,11 +67,13 @@ class Command(BaseCommand):
             # Own process group: the terminal's Ctrl-C reaches us, and we stop children in order.
             child.process = subprocess.Popen(child.argv, start_new_session=True)  # noqa: S603
         if not options["no_banner"]:
-            self.stdout.write(
-                f"\nNguồn đang chạy / is running: http://{bind}/\n"
-                f"Tài khoản trình diễn / demo accounts:\n{accounts_table()}\n"
-                "Nhấn Ctrl-C để dừng / press Ctrl-C to stop.\n"
-            )
+            self.stdout.write(f"\nNguồn đang chạy / is running: http://{bind}/")
+            if settings.NGUON_ENV != "production":
+                # Demo accounts are shown only outside production, and only when the demo is loaded.
+                from nguon.demo.management.commands.demo import accounts_table
+
+                self.stdout.write(f"Tài khoản trình diễn / demo accounts:\n{accounts_table()}")
+            self.stdout.write("Nhấn Ctrl-C để dừng / press Ctrl-C to stop.\n")
         exit_code = 0
         while not stopping:
             for child in children:
