@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
@@ -52,7 +53,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
                 "admin": access.ADMIN_SITE,
             }.items()
         },
-        "managed_communes": communes.order_by("code")[:20],
+        "managed_communes": communes.filter(province_code=settings.NGUON_PROVINCE_CODE).order_by("code")[:20]
+        or communes.order_by("code")[:20],
         "managed_communes_count": communes.count(),
         "recent_events": list_audit_events(user=user)[:8]
         if access.has_action(user, access.AUDIT_VIEW)

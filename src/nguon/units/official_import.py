@@ -25,7 +25,7 @@ from django.db import transaction
 
 from nguon.core import audit
 from nguon.core.text import fold, nfc
-from nguon.units.choices import UnitKind, UnitLevel
+from nguon.units.choices import UnitKind, UnitLevel, official_prefix
 from nguon.units.models import AdministrativeUnit, UnitSuccession
 
 REFORM_DATE = date(2025, 7, 1)
@@ -93,7 +93,7 @@ def _kind(full_name: str, *, province: bool = False) -> str:
 
 def _full_name(kind: str, short: str) -> str:
     """The full name with the type written the standard way ("Thành phố Bắc Kạn", not "Thành Phố")."""
-    return f"{UnitKind(kind).label} {short}"
+    return f"{official_prefix(kind)} {short}"
 
 
 def _dec(value: Any, places: str) -> Decimal | None:

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from nguon.core.text import fold, nfc
-from nguon.units.choices import RESIDENTIAL_KINDS, UnitKind
+from nguon.units.choices import RESIDENTIAL_KINDS, UnitKind, official_prefix
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 LOCAL_CODE = re.compile(r"^[A-Z0-9]{1,12}$")
 
 _KIND_BY_KEY = (
-    {fold(UnitKind(kind).label): kind for kind in RESIDENTIAL_KINDS}
+    {fold(official_prefix(kind)): kind for kind in RESIDENTIAL_KINDS}
     | {fold(kind): kind for kind in RESIDENTIAL_KINDS}
     | {"tdp": UnitKind.TO_DAN_PHO}
 )

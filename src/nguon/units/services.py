@@ -15,7 +15,7 @@ from django.utils import timezone
 from nguon.core import access, audit
 from nguon.core.text import fold, nfc
 from nguon.units import residential_import
-from nguon.units.choices import RESIDENTIAL_KINDS, OrganisationKind, UnitKind, UnitLevel
+from nguon.units.choices import RESIDENTIAL_KINDS, OrganisationKind, UnitLevel, official_prefix
 from nguon.units.models import AdministrativeUnit, Organisation, OrganisationName
 
 _UNIT_FIELDS = ("code", "name", "full_name", "kind", "level", "parent", "path", "latitude", "longitude")
@@ -41,7 +41,7 @@ def _residential_values(
     latitude: Decimal | None,
     longitude: Decimal | None,
 ) -> dict[str, Any]:
-    label = UnitKind(kind).label
+    label = official_prefix(kind)
     clean = nfc(name)
     full_name = clean if fold(clean).startswith(fold(label)) else f"{label} {clean}"
     return {

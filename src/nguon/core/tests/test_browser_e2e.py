@@ -262,7 +262,7 @@ def test_demo_account_signs_in_and_sees_its_navigation(
 ) -> None:
     sign_in(page, username)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Xin chào, {full_name}")
-    expect(page.get_by_role("region", name="Vai trò của bạn")).to_contain_text(Role(role).label)
+    expect(page.get_by_role("region", name="Vai trò của bạn")).to_contain_text(str(Role(role).label))
     expect(page.locator("body")).not_to_contain_text("chưa xác thực hai lớp")
 
     allowed = ROLE_ACTIONS[role]

@@ -32,7 +32,7 @@ def test_dashboard_per_role(client, make_user, role, commune, province):
     session["nguon_2fa_user"] = user.pk  # as after the TOTP step
     session.save()
     page = client.get("/").content.decode()
-    assert role.label in page
+    assert str(role.label) in page
     assert ("Nhật ký kiểm toán" in page) is (AUDIT_VIEW in ROLE_ACTIONS[role])
     assert ('href="/admin/"' in page) is (ADMIN_SITE in ROLE_ACTIONS[role])
     assert "Đơn vị hành chính" in page

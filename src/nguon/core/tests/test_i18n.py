@@ -135,8 +135,17 @@ def test_login_page_is_vietnamese_by_default(client, db):
     assert ENGLISH_SIGN_IN not in html
 
 
-def test_login_page_follows_accept_language(client, db):
-    response = client.get(LOGIN_URL, headers={"accept-language": "en"})
+def test_browser_language_does_not_override_vietnamese(client, db):
+    """Officials often run English Windows/Chrome; Vietnamese stays the default until they choose."""
+    response = client.get(LOGIN_URL, headers={"accept-language": "en-US,en;q=0.9"})
+
+    assert 'lang="vi"' in response.content.decode()
+    assert "Đăng nhập" in response.content.decode()
+
+
+def test_chosen_english_translates_templates_and_forms(client, db):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(LOGIN_URL)
 
     assert response.status_code == 200
     html = response.content.decode()

@@ -212,3 +212,14 @@ def test_residential_units_of_other_communes_are_invisible(client, make_user, co
         f"/units/u/{other_commune.path}", {"add-code": "Z1", "add-name": "Z", "add-kind": "thon"}
     )
     assert posted.status_code == 404
+
+
+def test_stored_names_stay_vietnamese_whatever_the_interface_language(editor, commune):
+    from django.utils import translation
+
+    with translation.override("en"):
+        unit = services.save_residential_unit(
+            actor=editor, commune=commune, local_code="E1", name="Đồng Tâm", kind="to_dan_pho"
+        )
+        assert str(unit.get_kind_display()) == "Residential group"  # the interface is translated…
+    assert unit.full_name == "Tổ dân phố Đồng Tâm"  # …the stored official name is not
