@@ -29,5 +29,5 @@ export NGUON_DATA_DIR="${NGUON_DATA_DIR:-$(mktemp -d -t nguon-test-XXXXXX)}"
 
 echo "== ruff"; "$BIN/ruff" check .
 echo "== mypy"; "$BIN/mypy" src
-echo "== makemigrations --check"; "$BIN/nguon" makemigrations --check --dry-run >/dev/null
+echo "== makemigrations --check"; DATABASE_URL="sqlite:///$NGUON_DATA_DIR/check.sqlite3" "$BIN/nguon" makemigrations --check --dry-run >/dev/null
 echo "== pytest"; "$BIN/pytest" "$@"

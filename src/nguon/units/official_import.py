@@ -118,6 +118,25 @@ class _Row:
     area_km2: Decimal | None = None
 
 
+def _province_row(r: sqlite3.Row, *, current: bool) -> _Row:
+    """A province as both tables describe it; pre-2025 provinces get an "h" path."""
+    code = r["provinceCode"]
+    kind = _kind(r["province"], province=True)
+    return _Row(
+        path=f"{code}/" if current else f"h{code}/",
+        code=code,
+        name=nfc(r["provinceShort"]),
+        full_name=_full_name(kind, nfc(r["provinceShort"])),
+        kind=kind,
+        level=UnitLevel.PROVINCE,
+        parent_path=None,
+        province_code=code,
+        is_current=current,
+        latitude=_dec(r["provinceLat"], "0.000001"),
+        longitude=_dec(r["provinceLon"], "0.000001"),
+    )
+
+
 def _rows(db: sqlite3.Connection) -> Iterator[_Row]:
     db.row_factory = sqlite3.Row
     seen: set[str] = set()
@@ -129,21 +148,7 @@ def _rows(db: sqlite3.Connection) -> Iterator[_Row]:
 
     for r in db.execute("SELECT * FROM admin_units ORDER BY provinceCode, wardCode"):
         pcode = r["provinceCode"]
-        yield from once(
-            _Row(
-                path=f"{pcode}/",
-                code=pcode,
-                name=nfc(r["provinceShort"]),
-                full_name=_full_name(_kind(r["province"], province=True), nfc(r["provinceShort"])),
-                kind=_kind(r["province"], province=True),
-                level=UnitLevel.PROVINCE,
-                parent_path=None,
-                province_code=pcode,
-                is_current=True,
-                latitude=_dec(r["provinceLat"], "0.000001"),
-                longitude=_dec(r["provinceLon"], "0.000001"),
-            )
-        )
+        yield from once(_province_row(r, current=True))
         yield from once(
             _Row(
                 path=f"{pcode}/{r['wardCode']}/",
@@ -163,21 +168,7 @@ def _rows(db: sqlite3.Connection) -> Iterator[_Row]:
     for r in db.execute("SELECT * FROM admin_units_legacy ORDER BY provinceCode, districtCode, wardCode"):
         pcode, dcode = r["provinceCode"], r["districtCode"]
         ppath, dpath = f"h{pcode}/", f"h{pcode}/{dcode}/"
-        yield from once(
-            _Row(
-                path=ppath,
-                code=pcode,
-                name=nfc(r["provinceShort"]),
-                full_name=_full_name(_kind(r["province"], province=True), nfc(r["provinceShort"])),
-                kind=_kind(r["province"], province=True),
-                level=UnitLevel.PROVINCE,
-                parent_path=None,
-                province_code=pcode,
-                is_current=False,
-                latitude=_dec(r["provinceLat"], "0.000001"),
-                longitude=_dec(r["provinceLon"], "0.000001"),
-            )
-        )
+        yield from once(_province_row(r, current=False))
         yield from once(
             _Row(
                 path=dpath,
