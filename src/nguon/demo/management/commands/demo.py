@@ -44,9 +44,23 @@ class Command(BaseCommand):
 
 
 def accounts_table() -> str:
+    """The demo accounts with their role and scope, for the ``nguon start`` banner."""
+    from nguon.units.models import AdministrativeUnit, Organisation
+
+    units = dict(
+        AdministrativeUnit.objects.filter(
+            is_current=True, level__in=["province", "commune"], code__in={u[3] for u in data.USERS if u[3]}
+        ).values_list("code", "full_name")
+    )
+    organisations = dict(
+        Organisation.objects.filter(code__in={u[4] for u in data.USERS}).values_list("code", "name")
+    )
     lines = [f"Mật khẩu chung / password: {settings.NGUON_DEMO_PASSWORD}"]
     for username, _full_name, role, unit_code, org_code in data.USERS:
-        scope = unit_code or org_code or "toàn hệ thống"
-        mark = "  (2FA: nguon demo totp " + username + ")" if role in access.ROLES_REQUIRING_2FA else ""
+        if unit_code:
+            scope = units.get(unit_code, unit_code)
+        else:
+            scope = organisations.get(org_code, org_code) if org_code else "toàn hệ thống"
+        mark = f"  (2FA: .venv/bin/nguon demo totp {username})" if role in access.ROLES_REQUIRING_2FA else ""
         lines.append(f"  {username:<18} {Role(role).label} — {scope}{mark}")
     return "\n".join(lines)
