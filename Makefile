@@ -32,7 +32,7 @@ typecheck: setup
 	$(BIN)/mypy src
 
 messages: setup
-	cd src/nguon && ../../$(BIN)/nguon makemessages -l en --no-obsolete --no-fuzzy-matching && ../../$(BIN)/nguon compilemessages -l en
+	cd src/nguon && ../../$(BIN)/nguon makemessages -l en --no-obsolete && ../../$(BIN)/nguon compilemessages -l en
 
 clean-venv:
 	rm -rf $(VENV)

@@ -81,15 +81,19 @@ def main() -> None:
         services.save_residential_unit(
             actor=access.SYSTEM, commune=commune, local_code=f"B{i:03d}", name=f"Thôn {i}", kind="thon"
         )
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"database: {connection.vendor}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"database: {connection.vendor}"
+    )
     print(f"data: {AdministrativeUnit.objects.count():,} units (200 residential in the measured commune)")
 
     search = timed(lambda: list(selectors.search_units(query="dinh hoa")), 200)
     exact = timed(lambda: AdministrativeUnit.objects.get(path="19/05569/"), 200)
     report("unit search by folded name ('dinh hoa')", search, exact)
 
-    user = User.objects.filter(username="bench-editor").first() or User.objects.create(username="bench-editor")
+    user = User.objects.filter(username="bench-editor").first() or User.objects.create(
+        username="bench-editor"
+    )
     grant_role(actor=access.SYSTEM, user=user, role=Role.COMMUNE_EDITOR, unit=commune)
     residential = AdministrativeUnit.objects.filter(level="residential")
 

@@ -7,6 +7,8 @@ packages=(
   fonts-liberation2 # Times New Roman metrics with Vietnamese glyphs (reports, e-board previews)
   fonts-noto-core   # Vietnamese UI glyphs in screenshots
   gettext           # makemessages/compilemessages
+  espeak-ng         # offline Vietnamese text-to-speech (voices vi, vi-vn-x-central, vi-vn-x-south)
+  ffmpeg            # loudness normalisation, MP3/Opus encoding, waveform images
 )
 python_bin="${PYTHON:-python3}"
 if ! "$python_bin" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then

@@ -33,10 +33,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "ninja",  # serves the API docs' JavaScript locally instead of from a CDN
     "nguon.core",
     "nguon.units",
     "nguon.accounts",
+    "nguon.speech",
     "nguon.demo",
 ]
 
@@ -132,6 +135,7 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"  # never served publicly: renders are sent by scoped views
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -153,6 +157,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Background work: the database backend by default (a worker runs `nguon db_worker`); tests run tasks
+# immediately. A Redis-backed backend can replace it at scale without touching the tasks.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if CONFIG.environment == "test"
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
 
 EMAIL_BACKEND = CONFIG.email_backend
 DEFAULT_FROM_EMAIL = CONFIG.default_from_email

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("nguon.core.urls")),
     path("accounts/", include("nguon.accounts.urls")),
     path("units/", include("nguon.units.urls")),
+    path("speech/", include("nguon.speech.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

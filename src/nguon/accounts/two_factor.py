@@ -1,50 +1,32 @@
 """TOTP two-factor authentication (RFC 6238), with secrets encrypted at rest.
 
-The encryption key is derived from NGUON_SECRET_KEY with HKDF, so a database copy alone does not reveal
-the secrets. Rotating the secret key therefore requires re-enrolling authenticators.
+Secrets are sealed with :mod:`nguon.core.crypto` (a key derived from NGUON_SECRET_KEY), so a database
+copy alone does not reveal them. Rotating the secret key therefore requires re-enrolling authenticators.
 """
 
 from __future__ import annotations
 
-import base64
 import hmac
-import os
 import time
 
 import pyotp
 import segno
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.hashes import SHA256
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
+
+from nguon.core import crypto
 
 ISSUER = "Nguồn"
 STEP_SECONDS = 30
 
 
-def _key() -> bytes:
-    return HKDF(algorithm=SHA256(), length=32, salt=b"nguon-totp", info=b"totp-secret").derive(
-        settings.SECRET_KEY.encode("utf-8")
-    )
+UnreadableSecretError = crypto.UnreadableSecretError
 
 
 def encrypt_secret(secret: str) -> str:
-    nonce = os.urandom(12)
-    sealed = AESGCM(_key()).encrypt(nonce, secret.encode("ascii"), b"nguon-totp")
-    return base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
-
-
-class UnreadableSecretError(Exception):
-    """The stored secret cannot be decrypted (NGUON_SECRET_KEY changed): the person must re-enrol."""
+    return crypto.seal(secret, purpose="totp")
 
 
 def decrypt_secret(token: str) -> str:
-    raw = base64.urlsafe_b64decode(token.encode("ascii"))
-    try:
-        return AESGCM(_key()).decrypt(raw[:12], raw[12:], b"nguon-totp").decode("ascii")
-    except InvalidTag:
-        raise UnreadableSecretError from None
+    return crypto.unseal(token, purpose="totp")
 
 
 def new_secret() -> str:

@@ -76,8 +76,11 @@ DEVICES_VIEW = "devices.view"
 DEVICES_MANAGE = "devices.manage"
 REPORTS_VIEW = "reports.view"
 REPORTS_SUBMIT = "reports.submit"
+SPEECH_USE = "speech.use"
+SPEECH_MANAGE_DICTIONARY = "speech.manage_dictionary"
 
 _READ = frozenset({UNITS_VIEW, ORGANISATIONS_VIEW, REPORTS_VIEW})
+_SPEECH = frozenset({SPEECH_USE})
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: _READ
@@ -90,12 +93,17 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         ADMIN_SITE,
         DEVICES_VIEW,
         DEVICES_MANAGE,
+        SPEECH_USE,
+        SPEECH_MANAGE_DICTIONARY,
     },
-    Role.EDITORIAL_BOARD: _READ | {CONTENT_WRITE, CONTENT_APPRAISE},
-    Role.PROVINCIAL_APPROVER: _READ | {CONTENT_WRITE, CONTENT_APPRAISE, CONTENT_APPROVE, BROADCAST_OPERATE},
-    Role.DEPARTMENT_CONTRIBUTOR: _READ | {CONTENT_WRITE},
-    Role.COMMUNE_EDITOR: _READ | {CONTENT_WRITE, UNITS_MANAGE_RESIDENTIAL, REPORTS_SUBMIT},
+    Role.EDITORIAL_BOARD: _READ | _SPEECH | {CONTENT_WRITE, CONTENT_APPRAISE, SPEECH_MANAGE_DICTIONARY},
+    Role.PROVINCIAL_APPROVER: _READ
+    | _SPEECH
+    | {CONTENT_WRITE, CONTENT_APPRAISE, CONTENT_APPROVE, BROADCAST_OPERATE, SPEECH_MANAGE_DICTIONARY},
+    Role.DEPARTMENT_CONTRIBUTOR: _READ | _SPEECH | {CONTENT_WRITE},
+    Role.COMMUNE_EDITOR: _READ | _SPEECH | {CONTENT_WRITE, UNITS_MANAGE_RESIDENTIAL, REPORTS_SUBMIT},
     Role.COMMUNE_APPROVER: _READ
+    | _SPEECH
     | {
         CONTENT_WRITE,
         CONTENT_APPROVE,
@@ -104,7 +112,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         REPORTS_SUBMIT,
         ACCOUNTS_VIEW,
     },
-    Role.COMMUNE_OPERATOR: _READ | {BROADCAST_OPERATE, DEVICES_VIEW},
+    Role.COMMUNE_OPERATOR: _READ | _SPEECH | {BROADCAST_OPERATE, DEVICES_VIEW},
     Role.TECHNICIAN: _READ | {DEVICES_VIEW, DEVICES_MANAGE},
     Role.AUDITOR: _READ | {AUDIT_VIEW, ACCOUNTS_VIEW},
     Role.VIEWER: _READ,
@@ -267,3 +275,20 @@ def require(
     """Raise Http404 unless :func:`can`; used by services before every write."""
     if not can(user, action, unit=unit, organisation=organisation):
         raise Http404
+
+
+def acting_unit(user: User | Any, action: str) -> AdministrativeUnit | None:
+    """The unit where ``user`` does ``action`` by default: the place of their first grant for it (the
+    installation's province for a global grant). Work created from generic pages is placed there."""
+    from django.conf import settings
+
+    from nguon.units.models import AdministrativeUnit
+
+    for grant in grants_for(user, action):
+        path = grant.unit_path or grant.organisation_unit_path
+        if path is None:  # global
+            path = f"{settings.NGUON_PROVINCE_CODE}/"
+        unit = AdministrativeUnit.objects.filter(path=path).first()
+        if unit is not None:
+            return unit
+    return None

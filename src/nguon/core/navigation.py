@@ -27,6 +27,7 @@ def _items() -> list[NavItem]:
         NavItem(str(_("Đơn vị hành chính")), reverse("units:list"), access.UNITS_VIEW),
         NavItem(str(_("Tổ chức")), reverse("units:organisations"), access.ORGANISATIONS_VIEW),
         NavItem(str(_("Bản tin")), None, access.CONTENT_WRITE),
+        NavItem(str(_("Đọc văn bản")), reverse("speech:index"), access.SPEECH_USE),
         NavItem(str(_("Đài truyền thanh")), None, access.BROADCAST_OPERATE),
         NavItem(str(_("Thiết bị")), None, access.DEVICES_VIEW),
         NavItem(str(_("Bảng tin điện tử")), None, access.DEVICES_VIEW),

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 
 from nguon.accounts import services as account_services
+from nguon.accounts import two_factor
 from nguon.accounts.models import TOTPDevice, User
 from nguon.core import access
 from nguon.demo import data
@@ -28,6 +29,17 @@ def demo_totp_secret(username: str) -> str:
     return base64.b32encode(hashlib.sha256(f"nguon-demo-totp:{username}".encode()).digest()[:20]).decode(
         "ascii"
     )
+
+
+def _has_demo_totp(user: User) -> bool:
+    """True when ``user`` has a confirmed authenticator holding the demo secret (readable with this key)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+    if device is None:
+        return False
+    try:
+        return two_factor.decrypt_secret(device.encrypted_secret) == demo_totp_secret(user.username)
+    except two_factor.UnreadableSecretError:
+        return False
 
 
 def _unit(code: str) -> AdministrativeUnit:
@@ -84,10 +96,7 @@ def load(*, say: Callable[[str], None] = lambda _: None) -> list[str]:
             account_services.grant_role(
                 actor=ACTOR, user=user, role=role, unit=unit, organisation=organisation
             )
-            if (
-                role in access.ROLES_REQUIRING_2FA
-                and not TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
-            ):
+            if role in access.ROLES_REQUIRING_2FA and not _has_demo_totp(user):
                 account_services.set_totp_secret(actor=ACTOR, user=user, secret=demo_totp_secret(username))
             accounts.append(username)
         say(f"Demo accounts: {len(accounts)}")

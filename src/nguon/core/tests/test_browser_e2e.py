@@ -65,6 +65,7 @@ NAV: dict[str, str | None] = {
     "Đơn vị hành chính": access.UNITS_VIEW,
     "Tổ chức": access.ORGANISATIONS_VIEW,
     "Bản tin": access.CONTENT_WRITE,
+    "Đọc văn bản": access.SPEECH_USE,
     "Đài truyền thanh": access.BROADCAST_OPERATE,
     "Thiết bị": access.DEVICES_VIEW,
     "Bảng tin điện tử": access.DEVICES_VIEW,

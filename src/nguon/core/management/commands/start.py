@@ -1,6 +1,6 @@
 """``nguon start`` — run every process Nguồn needs, supervised, until Ctrl-C.
 
-Today that is the web server (gunicorn). Later domains add the task worker, the embedded MQTT broker,
+Today: the web server (gunicorn) and the task worker (``db_worker``). Later domains add the embedded MQTT broker,
 the device simulator and Icecast here. Ctrl-C (SIGINT) or SIGTERM stops every child cleanly; if one
 child dies, the others are stopped too and the exit code says so.
 """
@@ -54,6 +54,8 @@ class Command(BaseCommand):
                     "5",
                 ],
             ),
+            # The background worker (speech renders today) on the database task queue.
+            Child("worker", [sys.executable, "-m", "nguon", "db_worker", "--interval", "0.5"]),
         ]
         stopping = False
 
