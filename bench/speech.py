@@ -19,11 +19,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("NGUON_ENV", "test")
 os.environ.setdefault("NGUON_DATA_DIR", tempfile.mkdtemp(prefix="nguon-bench-"))
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{os.environ['NGUON_DATA_DIR']}/bench.sqlite3")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nguon.settings")
 
 import django  # noqa: E402
 
 django.setup()
+
+from django.core.management import call_command  # noqa: E402
 
 from nguon.speech import services  # noqa: E402
 from nguon.speech.normalize import normalize_text, split_sentences  # noqa: E402
@@ -69,6 +72,7 @@ def raw_pipeline(text: str, out_dir: Path) -> None:
 
 
 def main() -> None:
+    call_command("migrate", verbosity=0)
     text = bulletin()
     voice = services.builtin_voice("vi")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
@@ -77,7 +81,9 @@ def main() -> None:
     for _ in range(3):
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()
-            result = services.synthesize_to_files(text=text, voice=voice, out_dir=Path(tmp), stem="b")
+            result = services.synthesize_to_files(
+                text=text, voice=voice, out_dir=Path(tmp), stem="b", with_opus=False
+            )
             ours.append(time.perf_counter() - start)
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()
@@ -88,7 +94,9 @@ def main() -> None:
         f"text → normalised MP3 ({result.mastered.duration_seconds:.0f} s of audio, "
         f"{result.mastered.loudness.integrated_lufs:.1f} LUFS, {result.mastered.passes} gain passes)"
     )
-    print(f"  nguon pipeline p50 {m:6.2f} s   raw espeak-ng + ffmpeg p50 {b:6.2f} s   ratio {m / b:4.2f}×")
+    print(
+        f"  nguon pipeline (MP3 only) p50 {m:6.2f} s   raw espeak-ng + ffmpeg p50 {b:6.2f} s   ratio {m / b:4.2f}×"
+    )
     sentences = split_sentences(text) * 10
     start = time.perf_counter()
     for sentence in sentences:

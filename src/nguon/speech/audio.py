@@ -124,20 +124,13 @@ _SUMMARY_I = re.compile(r"Summary:.*?I:\s+(-?[\d.]+|-inf)\s+LUFS", re.S)
 _SUMMARY_PEAK = re.compile(r"Summary:.*?True peak:\s+Peak:\s+(-?[\d.]+|-inf)\s+dBFS", re.S)
 
 
-def measure(path: Path) -> Loudness:
-    """Integrated loudness and true peak, as ffmpeg's ebur128 filter measures them."""
-    result = _run(
-        ["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"]
-    )
-    text = result.stderr.decode("utf-8", "replace")
-    integrated, peak = _SUMMARY_I.search(text), _SUMMARY_PEAK.search(text)
-    if result.returncode != 0 or integrated is None or peak is None:
+def measure(path: Path, *, true_peak: bool = True) -> Loudness:
+    """Integrated loudness and (unless skipped: it is the costly part) true peak, by ffmpeg's ebur128."""
+    meter = "ebur128=peak=true" if true_peak else "ebur128"
+    result = _run(["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-af", meter, "-f", "null", "-"])
+    if result.returncode != 0:
         raise AudioError("Không đo được độ lớn âm thanh.")
-
-    def number(raw: str) -> float:
-        return -math.inf if raw == "-inf" else float(raw)
-
-    return Loudness(number(integrated.group(1)), number(peak.group(1)))
+    return _parse_summary(result.stderr)
 
 
 def _prepare(source: Path, out: Path, *, trim: bool) -> None:
@@ -195,57 +188,112 @@ def _concat(parts: list[Path], out: Path) -> None:
         raise AudioError("Không ghép được nhạc hiệu.")
 
 
-def _apply_gain(source: Path, out: Path, *, gain_db: float, peak_limit_db: float) -> None:
+def _parse_summary(stderr: bytes) -> Loudness:
+    text = stderr.decode("utf-8", "replace")
+    # ffmpeg may set a filter graph up twice (a probe, then the real run): the last summary is the real one.
+    text = text[text.rfind("Summary:") :] if "Summary:" in text else text
+    integrated, peak = _SUMMARY_I.search(text), _SUMMARY_PEAK.search(text)
+    if integrated is None:
+        raise AudioError("Không đo được độ lớn âm thanh.")
+
+    def number(raw: str) -> float:
+        return -math.inf if raw == "-inf" else float(raw)
+
+    return Loudness(number(integrated.group(1)), number(peak.group(1)) if peak else math.nan)
+
+
+def _limit_chain(gain_db: float, peak_limit_db: float) -> str:
     limit = 10 ** (peak_limit_db / 20)
-    chain = f"volume={gain_db:.2f}dB,alimiter=limit={limit:.4f}:attack=5:release=50:level=false"
+    return f"volume={gain_db:.2f}dB,alimiter=limit={limit:.4f}:attack=5:release=50:level=false"
+
+
+def _trial(program: Path, *, gain_db: float, peak_limit_db: float) -> Loudness:
+    """Integrated loudness after gain and limiter, without encoding anything (cheap)."""
     result = _run(
         [
             "ffmpeg",
             "-hide_banner",
-            "-v",
-            "error",
-            "-y",
+            "-nostats",
             "-i",
-            str(source),
+            str(program),
             "-af",
-            chain,
-            "-c:a",
-            "pcm_s16le",
-            str(out),
+            f"{_limit_chain(gain_db, peak_limit_db)},ebur128",
+            "-f",
+            "null",
+            "-",
         ]
     )
-    if result.returncode != 0:
-        raise AudioError("Không chuẩn hóa được độ lớn âm thanh.")
+    return _parse_summary(result.stderr)
 
 
-def _encode(source: Path, mp3: Path, opus: Path, settings: AudioSettings) -> None:
-    encoded = _run(
-        [
-            "ffmpeg",
-            "-hide_banner",
-            "-v",
-            "error",
-            "-y",
-            "-i",
-            str(source),
-            "-c:a",
-            "libmp3lame",
-            "-b:a",
-            f"{settings.mp3_bitrate_kbps}k",
-            "-ar",
-            "44100",
-            str(mp3),
+def _final(
+    program: Path,
+    *,
+    gain_db: float,
+    peak_limit_db: float,
+    settings: AudioSettings,
+    mp3: Path,
+    opus: Path | None,
+    png: Path,
+) -> Loudness:
+    """Gain, limit, then in the same ffmpeg run: encode MP3 (and Opus), draw the waveform and measure the
+    master's loudness and true peak."""
+    branches = 4 if opus is not None else 3
+    labels = ["m", "w", "e", "o"][:branches]
+    graph = (
+        f"[0:a]{_limit_chain(gain_db, peak_limit_db)},asplit={branches}"
+        + "".join(f"[{x}]" for x in labels)
+        + ";[w]showwavespic=s=800x120:colors=#a3161a[wave];[e]ebur128=peak=true[meter]"
+    )
+    args = [
+        "ffmpeg",
+        "-hide_banner",
+        "-nostats",
+        "-y",
+        "-i",
+        str(program),
+        "-filter_complex",
+        graph,
+        "-map",
+        "[m]",
+        "-c:a",
+        "libmp3lame",
+        "-b:a",
+        f"{settings.mp3_bitrate_kbps}k",
+        "-compression_level",
+        "7",
+        "-ar",
+        "44100",
+        str(mp3),
+        "-map",
+        "[wave]",
+        "-frames:v",
+        "1",
+        str(png),
+        "-map",
+        "[meter]",
+        "-f",
+        "null",
+        "-",
+    ]
+    if opus is not None:
+        args += [
+            "-map",
+            "[o]",
             "-c:a",
             "libopus",
             "-b:a",
             f"{settings.opus_bitrate_kbps}k",
             "-application",
-            "voip",
+            "audio",
+            "-compression_level",
+            "5",
             str(opus),
         ]
-    )
-    if encoded.returncode != 0:
+    result = _run(args)
+    if result.returncode != 0 or not mp3.exists():
         raise AudioError("Không mã hóa được MP3/Opus.")
+    return _parse_summary(result.stderr)
 
 
 def master(
@@ -256,69 +304,54 @@ def master(
     settings: AudioSettings | None = None,
     intro: Path | None = None,
     outro: Path | None = None,
+    with_opus: bool = True,
 ) -> MasteredAudio:
-    """Produce ``{stem}.mp3``, ``{stem}.opus`` and ``{stem}.png`` (waveform) in ``out_dir``."""
+    """Produce ``{stem}.mp3``, ``{stem}.opus`` (unless ``with_opus`` is false) and ``{stem}.png``."""
     settings = settings or AudioSettings()
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="nguon-audio-") as tmp_name:
         tmp = Path(tmp_name)
         body = tmp / "body.wav"
         _prepare(source, body, trim=settings.trim_silence)
-        parts = []
-        for index, jingle in enumerate((intro, None, outro)):
-            if jingle is None and index != 1:
-                continue
-            if jingle is None:
-                parts.append(body)
-            else:
-                prepared = tmp / f"jingle{index}.wav"
-                _prepare(jingle, prepared, trim=True)
-                parts.append(prepared)
+        parts = [body]
+        if intro is not None:
+            _prepare(intro, tmp / "intro.wav", trim=True)
+            parts.insert(0, tmp / "intro.wav")
+        if outro is not None:
+            _prepare(outro, tmp / "outro.wav", trim=True)
+            parts.append(tmp / "outro.wav")
         program = body
         if len(parts) > 1:
             program = tmp / "program.wav"
             _concat(parts, program)
-        loudness = measure(program)
+        loudness = measure(program, true_peak=False)
         if loudness.integrated_lufs < SILENCE_LUFS:
             raise AudioError("Âm thanh gần như im lặng; không có gì để phát.")
-        # One pass = gain + peak limiter, encode, measure what listeners will get (the encoded files:
-        # lossy codecs overshoot peaks, Opus by up to ~1 dB). Correct the gain and the limiter from the
-        # measurement; speech converges in two or three passes.
-        peak_limit = settings.true_peak_dbtp - 0.7
+        # Sample peaks are held below the true-peak ceiling with headroom for inter-sample peaks and for
+        # the codecs (Opus overshoots by up to ~1 dB). The limiter lowers the loudness a little, so the
+        # gain is corrected on cheap trial runs before the one run that encodes and measures.
+        peak_limit = settings.true_peak_dbtp - (1.5 if with_opus else 0.8)
         gain = settings.target_lufs - loudness.integrated_lufs
-        result = tmp / "mastered.wav"
-        mp3, opus, png = out_dir / f"{stem}.mp3", out_dir / f"{stem}.opus", out_dir / f"{stem}.png"
-        passes = 0
-        for passes in range(1, 6):  # noqa: B007 - the count is reported
-            _apply_gain(program, result, gain_db=gain, peak_limit_db=peak_limit)
-            _encode(result, mp3, opus, settings)
-            final, opus_loudness = measure(mp3), measure(opus)
-            overshoot = max(final.true_peak_dbtp, opus_loudness.true_peak_dbtp) - settings.true_peak_dbtp
-            error = settings.target_lufs - final.integrated_lufs
-            if abs(error) <= 0.4 and overshoot <= 0:
+        passes = 1
+        for passes in range(1, 4):  # noqa: B007 - the count is reported
+            error = (
+                settings.target_lufs - _trial(program, gain_db=gain, peak_limit_db=peak_limit).integrated_lufs
+            )
+            if abs(error) <= 0.3:
                 break
             gain += error
-            if overshoot > 0:
-                peak_limit -= overshoot + 0.1
-        drawn = _run(
-            [
-                "ffmpeg",
-                "-hide_banner",
-                "-v",
-                "error",
-                "-y",
-                "-i",
-                str(result),
-                "-filter_complex",
-                "showwavespic=s=800x120:colors=#a3161a",
-                "-frames:v",
-                "1",
-                str(png),
-            ]
+        mp3, png = out_dir / f"{stem}.mp3", out_dir / f"{stem}.png"
+        opus = out_dir / f"{stem}.opus" if with_opus else None
+        final = _final(
+            program, gain_db=gain, peak_limit_db=peak_limit, settings=settings, mp3=mp3, opus=opus, png=png
         )
-        if drawn.returncode != 0:
-            raise AudioError("Không vẽ được dạng sóng.")
         duration = probe(mp3).duration_seconds
     return MasteredAudio(
-        mp3, opus, png, duration, final, hashlib.sha256(mp3.read_bytes()).hexdigest(), passes
+        mp3,
+        opus or mp3.with_suffix(".opus"),
+        png,
+        duration,
+        final,
+        hashlib.sha256(mp3.read_bytes()).hexdigest(),
+        passes,
     )

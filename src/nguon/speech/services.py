@@ -103,6 +103,7 @@ def synthesize_to_files(
     pitch: int | None = None,
     settings: audio.AudioSettings | None = None,
     normalized: str | None = None,
+    with_opus: bool = True,
 ) -> Synthesis:
     """Text → normalised text → engine WAV → mastered MP3/Opus/waveform in ``out_dir``."""
     spoken = normalized if normalized is not None else normalize_for_voice(text, voice=voice)
@@ -118,7 +119,7 @@ def synthesize_to_files(
     with tempfile.NamedTemporaryFile(suffix=".wav") as raw:
         raw.write(wav)
         raw.flush()
-        mastered = audio.master(Path(raw.name), out_dir, stem=stem, settings=settings)
+        mastered = audio.master(Path(raw.name), out_dir, stem=stem, settings=settings, with_opus=with_opus)
     return Synthesis(spoken, mastered)
 
 
