@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from nguon.accounts import services
 from nguon.accounts.models import LoginFailure, RoleGrant, User
 from nguon.core import access
-from nguon.core.admin_site import ScopedAdmin, admin_site
+from nguon.core.admin_site import AdminSiteOnly, ScopedAdmin, admin_site
 
 
 class UserCreateForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -133,23 +133,10 @@ class RoleGrantAdmin(ScopedAdmin):
 
 
 @admin.register(LoginFailure, site=admin_site)
-class LoginFailureAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class LoginFailureAdmin(AdminSiteOnly):
     list_display = ("occurred_at", "username_key", "ip_address", "stage")
     search_fields = ("username_key", "ip_address")
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return access.has_action(request.user, access.ADMIN_SITE) and any(
-            g.is_global for g in access.grants_for(request.user, access.ADMIN_SITE)
-        )
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+        # Failed logins are not placed at a unit: only installation-wide administrators see them.
+        return any(g.is_global for g in access.grants_for(request.user, access.ADMIN_SITE))

@@ -54,3 +54,23 @@ class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+
+class AdminSiteOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Installation-wide data without a unit (voices, dictionaries, failed logins): visible to people
+    who may open the admin site; read-only unless a subclass allows more and writes through a service."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return access.has_action(request.user, access.ADMIN_SITE)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from nguon.core import access
-from nguon.core.admin_site import ScopedAdmin, admin_site
+from nguon.core.admin_site import AdminSiteOnly, ScopedAdmin, admin_site
 from nguon.speech import services
 from nguon.speech.models import Abbreviation, AudioRender, Pronunciation, Voice
 
@@ -38,26 +38,17 @@ class VoiceForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Voice, site=admin_site)
-class VoiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class VoiceAdmin(AdminSiteOnly):
     """Voices are installation configuration: system administrators edit them; saving is audited."""
 
     form = VoiceForm
     list_display = ("label", "code", "engine", "engine_voice", "reading_style", "is_active")
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return access.has_action(request.user, access.ADMIN_SITE)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return self.has_module_permission(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def save_model(self, request: HttpRequest, obj: Voice, form: Any, change: bool) -> None:
         services.save_voice(actor=request.user, voice=obj, api_key=form.cleaned_data.get("api_key", ""))
@@ -80,23 +71,8 @@ class AudioRenderAdmin(ScopedAdmin):
     readonly_fields = tuple(f.name for f in AudioRender._meta.fields)
 
 
-class _DictionaryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class _DictionaryAdmin(AdminSiteOnly):
     """Read-only here; the dictionary page (/speech/dictionary/) edits through the services."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return access.has_action(request.user, access.ADMIN_SITE)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Abbreviation, site=admin_site)

@@ -318,22 +318,31 @@ def _require_dictionary(actor: Any) -> None:
         raise ValidationError("Bạn không có quyền sửa từ điển đọc.")
 
 
+def _save_entry(
+    *, actor: Any, model: type[Abbreviation] | type[Pronunciation], key_field: str, key: str, reading: str
+) -> Abbreviation | Pronunciation:
+    with transaction.atomic():
+        entry = model.objects.filter(**{key_field: key}).first()
+        before = {"reading": entry.reading} if entry else None
+        lookup: dict[str, Any] = {key_field: key, "defaults": {"reading": reading}}
+        entry, _ = model.objects.update_or_create(**lookup)
+        audit.record(
+            actor=actor,
+            action=f"speech.{model._meta.model_name}.save",
+            target=entry,
+            before=before,
+            after={key_field: key, "reading": reading},
+        )
+    return entry
+
+
 def save_abbreviation(*, actor: Any, term: str, reading: str) -> Abbreviation:
     _require_dictionary(actor)
     term, reading = nfc(term), nfc(reading)
     if not term or not reading or any(ch.isspace() for ch in term):
         raise ValidationError("Chữ viết tắt là một từ không có khoảng trắng; cách đọc không được để trống.")
-    with transaction.atomic():
-        entry = Abbreviation.objects.filter(term=term).first()
-        before = {"reading": entry.reading} if entry else None
-        entry, _ = Abbreviation.objects.update_or_create(term=term, defaults={"reading": reading})
-        audit.record(
-            actor=actor,
-            action="speech.abbreviation.save",
-            target=entry,
-            before=before,
-            after={"term": term, "reading": reading},
-        )
+    entry = _save_entry(actor=actor, model=Abbreviation, key_field="term", key=term, reading=reading)
+    assert isinstance(entry, Abbreviation)
     return entry
 
 
@@ -342,17 +351,8 @@ def save_pronunciation(*, actor: Any, word: str, reading: str) -> Pronunciation:
     word, reading = nfc(word), nfc(reading)
     if not word or not reading:
         raise ValidationError("Từ và cách đọc không được để trống.")
-    with transaction.atomic():
-        entry = Pronunciation.objects.filter(word=word).first()
-        before = {"reading": entry.reading} if entry else None
-        entry, _ = Pronunciation.objects.update_or_create(word=word, defaults={"reading": reading})
-        audit.record(
-            actor=actor,
-            action="speech.pronunciation.save",
-            target=entry,
-            before=before,
-            after={"word": word, "reading": reading},
-        )
+    entry = _save_entry(actor=actor, model=Pronunciation, key_field="word", key=word, reading=reading)
+    assert isinstance(entry, Pronunciation)
     return entry
 
 

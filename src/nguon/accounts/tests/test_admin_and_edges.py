@@ -132,3 +132,45 @@ def test_deleting_a_person_leaves_the_trail_intact(make_user, commune):
     user.delete()
     assert AuditEvent.objects.filter(actor_label=label).exists()
     assert audit.verify().ok
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/speech/voice/",
+        "/admin/speech/abbreviation/",
+        "/admin/accounts/loginfailure/",
+        "/admin/units/administrativeunit/?q=dinh",
+        "/admin/units/organisation/",
+        "/admin/core/auditevent/",
+    ],
+)
+def test_admin_pages_open_for_the_system_admin(admin_client, path):
+    assert admin_client.get(path).status_code == 200
+
+
+def test_admin_edits_a_voice_through_the_service(admin_client):
+    from nguon.speech.models import Voice
+
+    voice = Voice.objects.get(code="espeak-vi-bac")
+    page = admin_client.get(f"/admin/speech/voice/{voice.pk}/change/")
+    assert page.status_code == 200
+    response = admin_client.post(
+        f"/admin/speech/voice/{voice.pk}/change/",
+        {
+            "code": voice.code,
+            "label": "Giọng Bắc",
+            "engine": "espeak",
+            "engine_voice": "vi",
+            "reading_style": "northern",
+            "default_speed": "1.10",
+            "default_pitch": "50",
+            "http_url": "",
+            "is_active": "on",
+            "sort_order": "1",
+            "api_key": "",
+        },
+    )
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="speech.voice.save", target_id=str(voice.pk)).exists()
