@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Case, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -53,8 +54,10 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
                 "admin": access.ADMIN_SITE,
             }.items()
         },
-        "managed_communes": communes.filter(province_code=settings.NGUON_PROVINCE_CODE).order_by("code")[:20]
-        or communes.order_by("code")[:20],
+        # The installation's own province first (a global administrator manages the whole country).
+        "managed_communes": communes.order_by(
+            Case(When(province_code=settings.NGUON_PROVINCE_CODE, then=Value(0)), default=Value(1)), "code"
+        )[:20],
         "managed_communes_count": communes.count(),
         "recent_events": list_audit_events(user=user)[:8]
         if access.has_action(user, access.AUDIT_VIEW)

@@ -23,18 +23,7 @@ class VoiceForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Voice
-        fields = (
-            "code",
-            "label",
-            "engine",
-            "engine_voice",
-            "reading_style",
-            "default_speed",
-            "default_pitch",
-            "http_url",
-            "is_active",
-            "sort_order",
-        )
+        fields = Voice.CONFIG_FIELDS
 
 
 @admin.register(Voice, site=admin_site)

@@ -32,6 +32,20 @@ class Voice(models.Model):
     is_active = models.BooleanField("đang dùng", default=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
+    #: What administrators configure (the sealed key is set separately); form and audit use the same list.
+    CONFIG_FIELDS = (
+        "code",
+        "label",
+        "engine",
+        "engine_voice",
+        "reading_style",
+        "default_speed",
+        "default_pitch",
+        "http_url",
+        "is_active",
+        "sort_order",
+    )
+
     class Meta:
         verbose_name = "giọng đọc"
         verbose_name_plural = "giọng đọc"

@@ -376,17 +376,7 @@ def save_voice(*, actor: Any, voice: Voice, api_key: str = "") -> Voice:
         raise ValidationError({"http_url": "Bộ đọc qua HTTPS cần địa chỉ dịch vụ."})
     if voice.engine == EngineKind.ESPEAK and voice.engine_voice not in ESPEAK_VOICES:
         raise ValidationError({"engine_voice": f"espeak-ng có các giọng: {', '.join(ESPEAK_VOICES)}."})
-    fields = (
-        "code",
-        "label",
-        "engine",
-        "engine_voice",
-        "reading_style",
-        "default_speed",
-        "default_pitch",
-        "http_url",
-        "is_active",
-    )
+    fields = Voice.CONFIG_FIELDS
     with transaction.atomic():
         before = audit.snapshot(Voice.objects.get(pk=voice.pk), fields) if voice.pk else None
         if api_key:

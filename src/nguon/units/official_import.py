@@ -137,6 +137,25 @@ def _province_row(r: sqlite3.Row, *, current: bool) -> _Row:
     )
 
 
+def _commune_row(r: sqlite3.Row, *, parent_path: str, current: bool) -> _Row:
+    """A commune/ward under ``parent_path`` (a province today, a district before 2025)."""
+    kind = _kind(r["ward"])
+    return _Row(
+        path=f"{parent_path}{r['wardCode']}/",
+        code=r["wardCode"],
+        name=nfc(r["wardShort"]),
+        full_name=_full_name(kind, nfc(r["wardShort"])),
+        kind=kind,
+        level=UnitLevel.COMMUNE,
+        parent_path=parent_path,
+        province_code=r["provinceCode"],
+        is_current=current,
+        latitude=_dec(r["wardLat"], "0.000001"),
+        longitude=_dec(r["wardLon"], "0.000001"),
+        area_km2=_dec(r["wardAreaKm2"], "0.01") if current else None,  # the old table has no area
+    )
+
+
 def _rows(db: sqlite3.Connection) -> Iterator[_Row]:
     db.row_factory = sqlite3.Row
     seen: set[str] = set()
@@ -149,22 +168,7 @@ def _rows(db: sqlite3.Connection) -> Iterator[_Row]:
     for r in db.execute("SELECT * FROM admin_units ORDER BY provinceCode, wardCode"):
         pcode = r["provinceCode"]
         yield from once(_province_row(r, current=True))
-        yield from once(
-            _Row(
-                path=f"{pcode}/{r['wardCode']}/",
-                code=r["wardCode"],
-                name=nfc(r["wardShort"]),
-                full_name=_full_name(_kind(r["ward"]), nfc(r["wardShort"])),
-                kind=_kind(r["ward"]),
-                level=UnitLevel.COMMUNE,
-                parent_path=f"{pcode}/",
-                province_code=pcode,
-                is_current=True,
-                latitude=_dec(r["wardLat"], "0.000001"),
-                longitude=_dec(r["wardLon"], "0.000001"),
-                area_km2=_dec(r["wardAreaKm2"], "0.01"),
-            )
-        )
+        yield from once(_commune_row(r, parent_path=f"{pcode}/", current=True))
     for r in db.execute("SELECT * FROM admin_units_legacy ORDER BY provinceCode, districtCode, wardCode"):
         pcode, dcode = r["provinceCode"], r["districtCode"]
         ppath, dpath = f"h{pcode}/", f"h{pcode}/{dcode}/"
@@ -186,21 +190,7 @@ def _rows(db: sqlite3.Connection) -> Iterator[_Row]:
         )
         if not r["wardCode"]:  # island districts (Bạch Long Vĩ, Cồn Cỏ…) had no communes
             continue
-        yield from once(
-            _Row(
-                path=f"{dpath}{r['wardCode']}/",
-                code=r["wardCode"],
-                name=nfc(r["wardShort"]),
-                full_name=_full_name(_kind(r["ward"]), nfc(r["wardShort"])),
-                kind=_kind(r["ward"]),
-                level=UnitLevel.COMMUNE,
-                parent_path=dpath,
-                province_code=pcode,
-                is_current=False,
-                latitude=_dec(r["wardLat"], "0.000001"),
-                longitude=_dec(r["wardLon"], "0.000001"),
-            )
-        )
+        yield from once(_commune_row(r, parent_path=dpath, current=False))
 
 
 def _successions(db: sqlite3.Connection, data: Path) -> Iterator[tuple[str, str, bool]]:

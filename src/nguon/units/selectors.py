@@ -8,7 +8,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from nguon.core.text import fold, nfc
 from nguon.units.choices import UnitLevel
-from nguon.units.models import AdministrativeUnit, Organisation
+from nguon.units.models import AdministrativeUnit, Organisation, UnitSuccession
 
 _LEVEL_ORDER = Case(
     When(level=UnitLevel.PROVINCE, then=Value(0)),
@@ -83,8 +83,6 @@ def list_successors(*, unit: AdministrativeUnit) -> QuerySet[AdministrativeUnit]
 
 def default_successor_codes(*, units: list[AdministrativeUnit]) -> dict[int, str]:
     """Map unit id → code of its default successor, in one query."""
-    from nguon.units.models import UnitSuccession
-
     links = UnitSuccession.objects.filter(predecessor__in=units, is_default=True).values_list(
         "predecessor_id", "successor__code"
     )
