@@ -18,6 +18,7 @@ from ninja.security import SessionAuth
 
 from nguon import __version__
 from nguon.accounts.api import router as accounts_router
+from nguon.content.api import router as content_router
 from nguon.core.api import router as core_router
 from nguon.units.api import router as units_router
 
@@ -79,3 +80,4 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/units/", units_router)
 api.add_router("/audit/", core_router)
 api.add_router("", accounts_router)
+api.add_router("/content/", content_router)

@@ -42,6 +42,8 @@ class Config:
     default_from_email: str
     login_max_failures: int
     login_lockout_minutes: int
+    upload_max_mb: int
+    public_url: str
     log_level: str
     default_province_code: str
     demo_password: str = field(repr=False)
@@ -67,6 +69,13 @@ def _bool(env: dict[str, str], name: str, default: bool, problems: list[str]) ->
         return False
     problems.append(f"{name}={raw!r}: expected true/false (1/0, yes/no, on/off).")
     return default
+
+
+def _public_url(env: dict[str, str], host: str, port: int, problems: list[str]) -> str:
+    value = env.get("NGUON_PUBLIC_URL", "").strip() or f"http://{host}:{port}"
+    if not value.startswith(("http://", "https://")):
+        problems.append(f"NGUON_PUBLIC_URL={value!r}: expected an address starting with http:// or https://.")
+    return value.rstrip("/")
 
 
 def _int(env: dict[str, str], name: str, *, default: int, low: int, high: int, problems: list[str]) -> int:
@@ -189,6 +198,8 @@ def load(env: dict[str, str] | None = None) -> Config:
         login_lockout_minutes=_int(
             env, "NGUON_LOGIN_LOCKOUT_MINUTES", default=15, low=1, high=24 * 60, problems=problems
         ),
+        public_url=_public_url(env, host, port, problems),
+        upload_max_mb=_int(env, "NGUON_UPLOAD_MAX_MB", default=500, low=1, high=10_000, problems=problems),
         log_level=log_level,
         default_province_code=province,
         demo_password=env.get("NGUON_DEMO_PASSWORD", "nguon-demo-2026"),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "nguon.units",
     "nguon.accounts",
     "nguon.speech",
+    "nguon.content",
     "nguon.demo",
 ]
 
@@ -174,6 +175,13 @@ DEFAULT_FROM_EMAIL = CONFIG.default_from_email
 NGUON_LOGIN_MAX_FAILURES = CONFIG.login_max_failures
 NGUON_LOGIN_LOCKOUT_MINUTES = CONFIG.login_lockout_minutes
 NGUON_DEMO_PASSWORD = CONFIG.demo_password
+NGUON_PUBLIC_URL = CONFIG.public_url  # links in e-mails
+
+# Largest upload per kind of file, in MB; NGUON_UPLOAD_MAX_MB caps them all (video uses the cap itself).
+NGUON_UPLOAD_MAX_MB = {
+    kind: min(limit, CONFIG.upload_max_mb)
+    for kind, limit in {"audio": 200, "video": CONFIG.upload_max_mb, "image": 20, "document": 50}.items()
+}
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("nguon.accounts.urls")),
     path("units/", include("nguon.units.urls")),
     path("speech/", include("nguon.speech.urls")),
+    path("content/", include("nguon.content.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

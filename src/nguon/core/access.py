@@ -68,9 +68,13 @@ ACCOUNTS_VIEW = "accounts.view"
 ACCOUNTS_MANAGE = "accounts.manage"
 AUDIT_VIEW = "audit.view"
 ADMIN_SITE = "admin.site"
+CONTENT_VIEW = "content.view"
 CONTENT_WRITE = "content.write"
 CONTENT_APPRAISE = "content.appraise"
 CONTENT_APPROVE = "content.approve"
+CONTENT_RECEIVE = "content.receive"  # decide on bulletins sent down to a commune (TT39)
+CAMPAIGNS_ISSUE = "campaigns.issue"
+CAMPAIGNS_REPORT = "campaigns.report"
 BROADCAST_OPERATE = "broadcast.operate"
 DEVICES_VIEW = "devices.view"
 DEVICES_MANAGE = "devices.manage"
@@ -81,6 +85,7 @@ SPEECH_MANAGE_DICTIONARY = "speech.manage_dictionary"
 
 _READ = frozenset({UNITS_VIEW, ORGANISATIONS_VIEW, REPORTS_VIEW})
 _SPEECH = frozenset({SPEECH_USE})
+_CONTENT_READ = frozenset({CONTENT_VIEW})
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: _READ
@@ -96,26 +101,57 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         SPEECH_USE,
         SPEECH_MANAGE_DICTIONARY,
     },
-    Role.EDITORIAL_BOARD: _READ | _SPEECH | {CONTENT_WRITE, CONTENT_APPRAISE, SPEECH_MANAGE_DICTIONARY},
+    Role.EDITORIAL_BOARD: _READ
+    | _SPEECH
+    | _CONTENT_READ
+    | {CONTENT_WRITE, CONTENT_APPRAISE, SPEECH_MANAGE_DICTIONARY, CAMPAIGNS_ISSUE, CAMPAIGNS_REPORT},
     Role.PROVINCIAL_APPROVER: _READ
     | _SPEECH
-    | {CONTENT_WRITE, CONTENT_APPRAISE, CONTENT_APPROVE, BROADCAST_OPERATE, SPEECH_MANAGE_DICTIONARY},
-    Role.DEPARTMENT_CONTRIBUTOR: _READ | _SPEECH | {CONTENT_WRITE},
-    Role.COMMUNE_EDITOR: _READ | _SPEECH | {CONTENT_WRITE, UNITS_MANAGE_RESIDENTIAL, REPORTS_SUBMIT},
+    | _CONTENT_READ
+    | {
+        CONTENT_WRITE,
+        CONTENT_APPRAISE,
+        CONTENT_APPROVE,
+        BROADCAST_OPERATE,
+        SPEECH_MANAGE_DICTIONARY,
+        CAMPAIGNS_ISSUE,
+    },
+    Role.DEPARTMENT_CONTRIBUTOR: _READ
+    | _SPEECH
+    | _CONTENT_READ
+    | {CONTENT_WRITE, CAMPAIGNS_ISSUE, CAMPAIGNS_REPORT},
+    Role.COMMUNE_EDITOR: _READ
+    | _SPEECH
+    | _CONTENT_READ
+    | {
+        CONTENT_WRITE,
+        CONTENT_RECEIVE,
+        UNITS_MANAGE_RESIDENTIAL,
+        REPORTS_SUBMIT,
+        CAMPAIGNS_ISSUE,
+        CAMPAIGNS_REPORT,
+    },
     Role.COMMUNE_APPROVER: _READ
     | _SPEECH
+    | _CONTENT_READ
     | {
         CONTENT_WRITE,
         CONTENT_APPROVE,
+        CONTENT_RECEIVE,
+        CAMPAIGNS_ISSUE,
+        CAMPAIGNS_REPORT,
         BROADCAST_OPERATE,
         UNITS_MANAGE_RESIDENTIAL,
         REPORTS_SUBMIT,
         ACCOUNTS_VIEW,
     },
-    Role.COMMUNE_OPERATOR: _READ | _SPEECH | {BROADCAST_OPERATE, DEVICES_VIEW},
+    Role.COMMUNE_OPERATOR: _READ
+    | _SPEECH
+    | _CONTENT_READ
+    | {BROADCAST_OPERATE, DEVICES_VIEW, CONTENT_RECEIVE, CAMPAIGNS_REPORT},
     Role.TECHNICIAN: _READ | {DEVICES_VIEW, DEVICES_MANAGE},
-    Role.AUDITOR: _READ | {AUDIT_VIEW, ACCOUNTS_VIEW},
-    Role.VIEWER: _READ,
+    Role.AUDITOR: _READ | _CONTENT_READ | {AUDIT_VIEW, ACCOUNTS_VIEW},
+    Role.VIEWER: _READ | _CONTENT_READ,
 }
 
 #: Roles whose grants count only in a session verified with TOTP: approvers and administrators.
@@ -292,3 +328,34 @@ def acting_unit(user: User | Any, action: str) -> AdministrativeUnit | None:
         if unit is not None:
             return unit
     return None
+
+
+def path_prefixes(path: str) -> list[str]:
+    """Every ancestor path of a materialised unit path, itself included: "19/05569/" → ["19/", "19/05569/"]."""
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def people_who_can(
+    action: str, *, unit: AdministrativeUnit | None = None, organisation: Organisation | None = None
+) -> QuerySet[User]:
+    """Active people holding a grant that allows ``action`` at ``unit`` / for ``organisation``.
+
+    Used to address notifications ("who must act next"); it ignores the per-session 2FA state, which
+    decides whether they may act once they sign in.
+    """
+    from nguon.accounts.models import User
+
+    roles = [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+    place = Q(grants__unit__isnull=True, grants__organisation__isnull=True)
+    target_path = unit.path if unit is not None else (organisation.unit.path if organisation else None)
+    if target_path is not None:
+        prefixes = path_prefixes(target_path)
+        place |= Q(grants__unit__path__in=prefixes)
+        if organisation is None:
+            place |= Q(grants__organisation__unit__path__in=prefixes)
+    if organisation is not None:
+        place |= Q(grants__organisation=organisation)
+    # One filter() call, so every condition applies to the same grant row.
+    grant = Q(grants__revoked_at__isnull=True, grants__role__in=roles) & place
+    return User.objects.filter(grant, is_active=True).distinct()

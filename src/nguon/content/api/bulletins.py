@@ -1,0 +1,5 @@
+"""API: bulletins."""
+
+from ninja import Router
+
+router = Router(tags=["bulletins"])

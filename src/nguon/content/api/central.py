@@ -1,0 +1,5 @@
+"""API: central."""
+
+from ninja import Router
+
+router = Router(tags=["central"])

@@ -1,0 +1,1 @@
+"""Screens of the content app, one module per area (each with its ``urlpatterns``)."""

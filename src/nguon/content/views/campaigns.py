@@ -1,0 +1,5 @@
+"""Screens: campaigns."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Screens: notifications."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Screens: search."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
