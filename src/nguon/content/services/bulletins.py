@@ -192,15 +192,25 @@ def create_bulletin(
     data: BulletinInput,
     unit: AdministrativeUnit | None = None,
     organisation: Organisation | None = None,
+    external_id: str | None = None,
 ) -> Bulletin:
-    """A new draft, placed by :func:`placement`; revision 1 records what was written."""
+    """A new draft, placed by :func:`placement`; revision 1 records what was written.
+
+    ``external_id`` marks a bulletin received from the central system (the intake adapter, acting as
+    the system): its source level is then "central".
+    """
     place, source_level, source_org = placement(actor=actor, unit=unit, organisation=organisation)
+    if external_id is not None:
+        if not isinstance(actor, access.SystemActor) or place.level != UnitLevel.PROVINCE:
+            raise ValidationError("Chỉ bộ tiếp nhận tin trung ương tạo được bản tin có mã trung ương.")
+        source_level = SourceLevel.CENTRAL
     cleaned = _validate(data, place)
     with transaction.atomic():
         bulletin = Bulletin(
             unit=place,
             source_level=source_level,
             source_organisation=source_org,
+            external_id=external_id,
             created_by=actor if getattr(actor, "pk", None) else None,
         )
         _apply(bulletin, cleaned)
