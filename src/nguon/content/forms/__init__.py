@@ -1,0 +1,1 @@
+"""Forms of the content app, one module per area."""
