@@ -19,6 +19,7 @@ from ninja.security import SessionAuth
 from nguon import __version__
 from nguon.accounts.api import router as accounts_router
 from nguon.content.api import router as content_router
+from nguon.content.files import RejectedFileError
 from nguon.core.api import router as core_router
 from nguon.units.api import router as units_router
 
@@ -70,6 +71,11 @@ def _invalid_domain(request: HttpRequest, exc: DjangoValidationError) -> HttpRes
     else:
         details = [{"field": "", "message": m} for m in exc.messages]
     return error_response(request, 422, "invalid", "Dữ liệu không hợp lệ.", details)
+
+
+@api.exception_handler(RejectedFileError)
+def _file_rejected(request: HttpRequest, exc: RejectedFileError) -> HttpResponse:
+    return error_response(request, exc.status, "file_rejected", exc.message)
 
 
 @api.exception_handler(HttpError)

@@ -73,3 +73,19 @@ def bulletin_input(category: Any) -> Callable[..., Any]:
         return BulletinInput(**values)
 
     return make
+
+
+@pytest.fixture
+def sign_in(client: Any) -> Callable[..., Any]:
+    """Sign ``user`` into the test client (a TOTP-verified session unless ``verified=False``)."""
+
+    def do(user: Any, *, verified: bool = True) -> Any:
+        client.logout()
+        client.force_login(user)
+        if verified:
+            session = client.session
+            session["nguon_2fa_user"] = user.pk
+            session.save()
+        return client
+
+    return do
