@@ -14,6 +14,7 @@ from nguon.accounts import two_factor
 from nguon.accounts.models import TOTPDevice, User
 from nguon.core import access
 from nguon.demo import data
+from nguon.demo.content import load_content
 from nguon.units import services as unit_services
 from nguon.units.models import AdministrativeUnit, Organisation
 
@@ -100,4 +101,5 @@ def load(*, say: Callable[[str], None] = lambda _: None) -> list[str]:
                 account_services.set_totp_secret(actor=ACTOR, user=user, secret=demo_totp_secret(username))
             accounts.append(username)
         say(f"Demo accounts: {len(accounts)}")
+        load_content(say=say)
     return accounts

@@ -54,3 +54,16 @@ def test_demo_refuses_production(settings):
     settings.NGUON_ENV = "production"
     with pytest.raises(CommandError, match="production"):
         call_command("demo", "load", stdout=io.StringIO())
+
+
+def test_demo_bulletins_show_each_workflow_stage():
+    from nguon.content.models import Bulletin, InboxEntry
+
+    call_command("demo", "load", stdout=io.StringIO())
+    call_command("demo", "load", stdout=io.StringIO())
+    statuses = sorted(Bulletin.objects.values_list("status", flat=True))
+    assert statuses == ["distributed", "draft", "submitted"]
+    warning = Bulletin.objects.get(status="distributed")
+    communes = AdministrativeUnit.objects.filter(path__startswith="19/", level="commune", is_current=True)
+    assert InboxEntry.objects.filter(bulletin=warning).count() == communes.count() == 92
+    assert InboxEntry.objects.get(bulletin=warning, unit__code=data.COMMUNE).status == "pending"
