@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "nguon.core.middleware.RequestContextMiddleware",
     "nguon.accounts.middleware.TwoFactorMiddleware",
+    "nguon.core.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -176,6 +177,11 @@ NGUON_LOGIN_MAX_FAILURES = CONFIG.login_max_failures
 NGUON_LOGIN_LOCKOUT_MINUTES = CONFIG.login_lockout_minutes
 NGUON_DEMO_PASSWORD = CONFIG.demo_password
 NGUON_PUBLIC_URL = CONFIG.public_url  # links in e-mails
+
+# The central source system (docs/integrations/central.md): where to pull from, and the two bearer tokens.
+NGUON_CENTRAL_URL = CONFIG.central_url
+NGUON_CENTRAL_TOKEN = CONFIG.central_token
+NGUON_CENTRAL_PUSH_TOKEN = CONFIG.central_push_token
 
 # Largest upload per kind of file, in MB; NGUON_UPLOAD_MAX_MB caps them all (video uses the cap itself).
 NGUON_UPLOAD_MAX_MB = {

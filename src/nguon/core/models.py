@@ -80,3 +80,27 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.last_seq} {self.last_hash[:12]}"
+
+
+class IdempotencyKey(models.Model):
+    """A write request sent with an ``Idempotency-Key`` header, and the response it got.
+
+    A client that retries (a dropped 3G connection, a double click) with the same key gets the stored
+    response instead of a second bulletin; the same key with a different request is refused.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=128)
+    request_sha256 = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty while in progress."
+    )
+    response_body = models.BinaryField(blank=True, default=b"")
+    content_type = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = (models.UniqueConstraint(fields=["user", "key"], name="core_idempotency_unique"),)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"
