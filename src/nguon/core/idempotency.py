@@ -50,7 +50,7 @@ def _replay(record: IdempotencyKey) -> HttpResponse:
 
 def _applies(request: HttpRequest) -> str | None:
     """The key when this request is an authenticated API write that carries one (and a small body)."""
-    key = request.META.get(HEADER, "").strip()
+    key = str(request.META.get(HEADER, "")).strip()
     user = getattr(request, "user", None)
     if (
         not key
@@ -67,9 +67,10 @@ def _applies(request: HttpRequest) -> str | None:
 def _claim(request: HttpRequest, key: str) -> tuple[IdempotencyKey | None, HttpResponse | None]:
     """Claim ``key`` for this request, or the response to give instead (a replay or a refusal)."""
     fingerprint = _fingerprint(request)
+    user_id = request.user.pk
     now = timezone.now()
     IdempotencyKey.objects.filter(created_at__lt=now - KEEP).delete()
-    record = IdempotencyKey.objects.filter(user=request.user, key=key).first()
+    record = IdempotencyKey.objects.filter(user_id=user_id, key=key).first()
     if record is not None:
         if record.request_sha256 != fingerprint:
             return None, _error(
@@ -82,7 +83,7 @@ def _claim(request: HttpRequest, key: str) -> tuple[IdempotencyKey | None, HttpR
         record.delete()  # a stale claim: the worker that held it is gone
     try:
         with transaction.atomic():
-            return IdempotencyKey.objects.create(user=request.user, key=key, request_sha256=fingerprint), None
+            return IdempotencyKey.objects.create(user_id=user_id, key=key, request_sha256=fingerprint), None
     except IntegrityError:
         return None, _error(409, "in_progress", "Yêu cầu với Idempotency-Key này đang được xử lý.")
 
