@@ -67,7 +67,7 @@ def _applies(request: HttpRequest) -> str | None:
 def _claim(request: HttpRequest, key: str) -> tuple[IdempotencyKey | None, HttpResponse | None]:
     """Claim ``key`` for this request, or the response to give instead (a replay or a refusal)."""
     fingerprint = _fingerprint(request)
-    user_id = request.user.pk
+    user_id: int = request.user.pk or 0  # authenticated: _applies checked
     now = timezone.now()
     IdempotencyKey.objects.filter(created_at__lt=now - KEEP).delete()
     record = IdempotencyKey.objects.filter(user_id=user_id, key=key).first()
