@@ -75,7 +75,7 @@ def can_write(user: Any, bulletin: Bulletin) -> bool:
 
 def _lock(bulletin: Bulletin, allowed: set[str], message: str) -> Bulletin:
     locked = (
-        Bulletin.objects.select_for_update().select_related("unit", "source_organisation").get(pk=bulletin.pk)
+        Bulletin.objects.select_for_update(of=("self",)).select_related("unit", "source_organisation").get(pk=bulletin.pk)
     )
     if locked.status not in allowed:
         raise ValidationError(message)
