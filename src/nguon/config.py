@@ -11,6 +11,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ENVIRONMENTS = ("development", "test", "production")
 
@@ -47,6 +48,9 @@ class Config:
     log_level: str
     default_province_code: str
     demo_password: str = field(repr=False)
+    central_url: str = ""
+    central_token: str = field(default="", repr=False)
+    central_push_token: str = field(default="", repr=False)
 
     @property
     def is_production(self) -> bool:
@@ -110,6 +114,49 @@ def _dev_secret_key(data_dir: Path) -> str:
     path.write_text(key, encoding="utf-8")
     path.chmod(0o600)
     return key
+
+
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+MIN_PUSH_TOKEN = 32
+
+
+def _central(env: dict[str, str], production: bool, problems: list[str]) -> tuple[str, str, str]:
+    """The central source system: base URL, pull token, push token. Token values are never echoed."""
+    url = env.get("NGUON_CENTRAL_URL", "").strip().rstrip("/")
+    token = env.get("NGUON_CENTRAL_TOKEN", "").strip()
+    push_token = env.get("NGUON_CENTRAL_PUSH_TOKEN", "").strip()
+    if url:
+        parts = urlsplit(url)
+        if (
+            parts.scheme not in {"http", "https"}
+            or not parts.hostname
+            or parts.username
+            or parts.query
+            or parts.fragment
+        ):
+            problems.append(
+                "NGUON_CENTRAL_URL: expected the base address of the central system, starting with https:// "
+                "(no user name, query or fragment), e.g. https://ttcs.example.gov.vn/api."
+            )
+        elif production and parts.scheme == "http" and parts.hostname not in _LOOPBACK:
+            problems.append(
+                "NGUON_CENTRAL_URL: must use https:// in production (the access token would travel in clear)."
+            )
+        if not token:
+            problems.append(
+                "NGUON_CENTRAL_TOKEN: required when NGUON_CENTRAL_URL is set (the token the central system "
+                "issued to this province)."
+            )
+    if token and any(ch.isspace() or not ch.isprintable() for ch in token):
+        problems.append("NGUON_CENTRAL_TOKEN: must not contain spaces or control characters.")
+    if push_token and (
+        len(push_token) < MIN_PUSH_TOKEN or any(ch.isspace() or not ch.isprintable() for ch in push_token)
+    ):
+        problems.append(
+            f"NGUON_CENTRAL_PUSH_TOKEN: at least {MIN_PUSH_TOKEN} characters without spaces "
+            "(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')."
+        )
+    return url, token, push_token
 
 
 def load(env: dict[str, str] | None = None) -> Config:
@@ -178,6 +225,8 @@ def load(env: dict[str, str] | None = None) -> Config:
             f"NGUON_PROVINCE_CODE={province!r}: expected a 2-digit province code (QĐ 19/2025), e.g. 19."
         )
 
+    central_url, central_token, central_push_token = _central(env, production, problems)
+
     config = Config(
         environment=environment,
         debug=debug,
@@ -203,6 +252,9 @@ def load(env: dict[str, str] | None = None) -> Config:
         log_level=log_level,
         default_province_code=province,
         demo_password=env.get("NGUON_DEMO_PASSWORD", "nguon-demo-2026"),
+        central_url=central_url,
+        central_token=central_token,
+        central_push_token=central_push_token,
     )
     if problems:
         raise ConfigError(problems)
