@@ -19,6 +19,7 @@ from ninja.errors import HttpError
 from ninja.security.http import HttpAuthBase
 
 from nguon.content.central_contract import ContractVersionError, ItemInvalidError, check_contract
+from nguon.content.selectors import central as central_selectors
 from nguon.content.services import central
 from nguon.core import access
 from nguon.core.schemas import ErrorOut
@@ -146,4 +147,4 @@ def status(request: HttpRequest) -> Any:
     )
     if not allowed:
         raise Http404
-    return central.get_status()
+    return central_selectors.get_status()

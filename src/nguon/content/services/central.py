@@ -22,14 +22,13 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -49,7 +48,7 @@ from nguon.content.central_contract import (
     parse_item,
     payload_sha256,
 )
-from nguon.content.choices import SourceLevel, Status
+from nguon.content.choices import Status
 from nguon.content.files import RejectedFileError
 from nguon.content.models import Bulletin, CentralCursor, CentralIntake, MediaBlob
 from nguon.content.services import attachments, bulletins, workflow
@@ -495,46 +494,3 @@ def _record_run(state: CentralCursor, summary: PullSummary) -> None:
         changes.update(last_error=message[:4000], last_error_at=now)
     if changes:
         CentralCursor.objects.filter(pk=state.pk).update(**changes)
-
-
-# -- status ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CentralStatus:
-    pull_configured: bool
-    push_configured: bool
-    cursor: str
-    last_success_at: datetime | None
-    last_error: str
-    last_error_at: datetime | None
-    received: int
-    pulled: int
-    pushed: int
-    awaiting_appraisal: int
-    conflicts: int
-    rejected: int
-
-
-def get_status() -> CentralStatus:
-    """Where intake stands (a read, for the status API and ``nguon central status``)."""
-    state = CentralCursor.objects.filter(name=CURSOR_NAME).first() or CentralCursor(name=CURSOR_NAME)
-    by_channel = {
-        row["channel"]: row["n"] for row in CentralIntake.objects.values("channel").annotate(n=Count("id"))
-    }
-    return CentralStatus(
-        pull_configured=bool(settings.NGUON_CENTRAL_URL and settings.NGUON_CENTRAL_TOKEN),
-        push_configured=bool(settings.NGUON_CENTRAL_PUSH_TOKEN),
-        cursor=state.cursor,
-        last_success_at=state.last_success_at,
-        last_error=state.last_error,
-        last_error_at=state.last_error_at,
-        received=sum(by_channel.values()),
-        pulled=by_channel.get(PULL, 0),
-        pushed=by_channel.get(PUSH, 0),
-        awaiting_appraisal=Bulletin.objects.filter(
-            source_level=SourceLevel.CENTRAL, status=Status.SUBMITTED
-        ).count(),
-        conflicts=AuditEvent.objects.filter(action=CONFLICT_ACTION).count(),
-        rejected=AuditEvent.objects.filter(action=REJECT_ACTION).count(),
-    )

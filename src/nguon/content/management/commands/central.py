@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from nguon.content.selectors import central as central_selectors
 from nguon.content.services import central
 
 
@@ -48,7 +49,7 @@ class Command(BaseCommand):
             self.stdout.write(f"More pages wait; stopped after {max_pages} (run again to continue).")
 
     def _status(self) -> None:
-        s = central.get_status()
+        s = central_selectors.get_status()
         lines = [
             f"Pull: {'configured' if s.pull_configured else 'not configured (NGUON_CENTRAL_URL, NGUON_CENTRAL_TOKEN)'}",
             f"Push: {'on' if s.push_configured else 'off (NGUON_CENTRAL_PUSH_TOKEN)'}",
