@@ -1,0 +1,62 @@
+"""Renditions of a bulletin: the broadcast-ready audio read from its text with its chosen voice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from nguon.content.choices import EDITABLE_STATUSES
+from nguon.content.models import Bulletin
+from nguon.core import access, audit
+from nguon.speech import services as speech
+from nguon.speech.models import AudioRender
+
+
+def spoken_text(bulletin: Bulletin) -> str:
+    """What the voice reads: the title, then the summary and the body, one block per line."""
+    parts = [bulletin.title, bulletin.summary, bulletin.body_text]
+    return "\n".join(p.strip() for p in parts if p and p.strip())
+
+
+def render_audio(*, actor: Any, bulletin: Bulletin) -> AudioRender:
+    """Ask for the audio of the bulletin in its voice and keep it as the bulletin's audio rendition.
+
+    The render itself runs in the background (see :func:`nguon.speech.services.request_render`); the same
+    text and voice reuse an existing render.
+    """
+    access.require(actor, access.CONTENT_WRITE, unit=bulletin.unit, organisation=bulletin.source_organisation)
+    if bulletin.status not in EDITABLE_STATUSES:
+        raise ValidationError("Chỉ tạo âm thanh cho bản nháp hoặc bản tin bị trả lại.")
+    if bulletin.voice is None:
+        raise ValidationError({"voice": ["Chọn giọng đọc cho bản tin trước (sửa bản tin)."]})
+    with transaction.atomic():
+        locked = Bulletin.objects.select_for_update().select_related("voice").get(pk=bulletin.pk)
+        if locked.status not in EDITABLE_STATUSES:
+            raise ValidationError("Bản tin vừa được người khác chuyển bước; tải lại trang.")
+        voice = locked.voice
+        if voice is None:
+            raise ValidationError({"voice": ["Chọn giọng đọc cho bản tin trước (sửa bản tin)."]})
+        render = speech.request_render(actor=actor, text=spoken_text(locked), voice=voice, unit=locked.unit)
+        before = {"audio_render": locked.audio_render_id}
+        if locked.audio_render_id != render.pk:
+            locked.audio_render = render
+            locked.save(update_fields=["audio_render", "updated_at"])
+            audit.record(
+                actor=actor,
+                action="content.bulletin.audio",
+                target=locked,
+                unit=locked.unit,
+                before=before,
+                after={"audio_render": render.pk, "voice": voice.code, "revision": locked.revision},
+            )
+    return render
+
+
+def is_current(bulletin: Bulletin) -> bool:
+    """True when the bulletin's audio was made from its present text and voice."""
+    render = bulletin.audio_render
+    if render is None:
+        return False
+    return render.source_text == spoken_text(bulletin) and render.voice_id == bulletin.voice_id
