@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils import timezone
 
 from nguon.content.choices import Channel, InboxStatus, Language, Priority, Status, TargetScope
 from nguon.content.models import Bulletin, BulletinRevision, InboxEntry, Notification
@@ -89,9 +92,13 @@ def waiting_for(user: Any) -> list[WaitingItem]:
         items.append(WaitingItem("decide", entry.bulletin, entry))
     for entry in inbox_entries(user).filter(has_correction=True).exclude(status=InboxStatus.PENDING):
         items.append(WaitingItem("review_correction", entry.bulletin, entry))
-    priority_rank = {Priority.EMERGENCY: 0, Priority.PRIORITY: 1, Priority.NORMAL: 2}
-    far = "9999"
-    items.sort(key=lambda i: (priority_rank.get(i.bulletin.priority, 3), str(i.due_at or far)))
+    priority_rank: dict[str, int] = {Priority.EMERGENCY: 0, Priority.PRIORITY: 1, Priority.NORMAL: 2}
+    items.sort(
+        key=lambda i: (
+            priority_rank.get(i.bulletin.priority, 3),
+            i.due_at.timestamp() if i.due_at is not None else float("inf"),
+        )
+    )
     return items
 
 
@@ -159,7 +166,7 @@ class FieldDiff:
 
     field: str
     label: str
-    ops: list[tuple[str, str]] = field(default_factory=list)
+    ops: list[tuple[str, str]] = dataclass_field(default_factory=list)
 
 
 _CHOICE_LABELS: dict[str, dict[str, str]] = {
@@ -170,10 +177,19 @@ _CHOICE_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+_DATETIME_FIELDS = frozenset({"valid_from", "valid_until"})
+
+
 def _as_text(name: str, value: Any) -> str:
     labels = _CHOICE_LABELS.get(name, {})
     if value is None:
         return ""
+    if name in _DATETIME_FIELDS and isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
     if isinstance(value, list):
         return "\n".join(v["name"] if isinstance(v, dict) else labels.get(str(v), str(v)) for v in value)
     return labels.get(str(value), str(value))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -140,9 +140,17 @@ def _validate_targets(
     return targets
 
 
+_MOMENTS = ("valid_from", "valid_until")
+
+
 def revision_data(bulletin: Bulletin) -> dict[str, Any]:
     """What a revision records: the content fields, targets and attachments, in JSON-safe form."""
-    data = audit.snapshot(bulletin, [f for f in Bulletin.CONTENT_FIELDS if f != "category"])
+    data = audit.snapshot(
+        bulletin, [f for f in Bulletin.CONTENT_FIELDS if f not in _MOMENTS and f != "category"]
+    )
+    for name in _MOMENTS:  # one form per instant (UTC), whatever zone the value was typed in
+        moment = getattr(bulletin, name)
+        data[name] = moment.astimezone(UTC).isoformat() if moment is not None else None
     data["category"] = bulletin.category.name
     data["targets"] = sorted(t.full_name for t in bulletin.targets.all())
     data["attachments"] = [

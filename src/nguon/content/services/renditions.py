@@ -32,7 +32,7 @@ def render_audio(*, actor: Any, bulletin: Bulletin) -> AudioRender:
     if bulletin.voice is None:
         raise ValidationError({"voice": ["Chọn giọng đọc cho bản tin trước (sửa bản tin)."]})
     with transaction.atomic():
-        locked = Bulletin.objects.select_for_update().select_related("voice").get(pk=bulletin.pk)
+        locked = Bulletin.objects.select_for_update(of=("self",)).select_related("voice").get(pk=bulletin.pk)
         if locked.status not in EDITABLE_STATUSES:
             raise ValidationError("Bản tin vừa được người khác chuyển bước; tải lại trang.")
         voice = locked.voice
