@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "nguon.core.context_processors.navigation",
+                "nguon.content.context_processors.notifications",
             ],
         },
     }
