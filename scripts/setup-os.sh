@@ -9,6 +9,7 @@ packages=(
   gettext           # makemessages/compilemessages
   espeak-ng         # offline Vietnamese text-to-speech (voices vi, vi-vn-x-central, vi-vn-x-south)
   ffmpeg            # loudness normalisation, MP3/Opus encoding, waveform images
+  mosquitto         # MQTT broker: device tests start their own with generated password/ACL files
 )
 python_bin="${PYTHON:-python3}"
 if ! "$python_bin" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then

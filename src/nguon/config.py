@@ -7,10 +7,13 @@ inside Django.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 ENVIRONMENTS = ("development", "test", "production")
@@ -51,6 +54,12 @@ class Config:
     central_url: str = ""
     central_token: str = field(default="", repr=False)
     central_push_token: str = field(default="", repr=False)
+    device_signing_key: str = field(default="", repr=False)
+    mqtt_url: str = "mqtt://127.0.0.1:1883"
+    mqtt_username: str = "nguon-server"
+    mqtt_password: str = field(default="", repr=False)
+    device_mqtt_url: str = "mqtt://127.0.0.1:1883"
+    device_heartbeat_seconds: int = 60
 
     @property
     def is_production(self) -> bool:
@@ -159,6 +168,66 @@ def _central(env: dict[str, str], production: bool, problems: list[str]) -> tupl
     return url, token, push_token
 
 
+def _mqtt_url(env: dict[str, str], name: str, default: str, problems: list[str]) -> str:
+    value = env.get(name, "").strip() or default
+    parts = urlsplit(value)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if (
+        parts.scheme not in {"mqtt", "mqtts"}
+        or not parts.hostname
+        or port is None
+        or parts.username
+        or parts.path not in {"", "/"}
+    ):
+        problems.append(
+            f"{name}={value!r}: expected mqtt://HOST:PORT or mqtts://HOST:PORT (no user name; the password "
+            "goes in NGUON_MQTT_PASSWORD)."
+        )
+        return default
+    return value.rstrip("/")
+
+
+class _DeviceSettings(TypedDict):
+    device_signing_key: str
+    mqtt_url: str
+    mqtt_username: str
+    mqtt_password: str
+    device_mqtt_url: str
+    device_heartbeat_seconds: int
+
+
+def _devices(env: dict[str, str], problems: list[str]) -> _DeviceSettings:
+    """The device fleet: signing key (checked for shape here; required in production when used), broker."""
+    key = env.get("NGUON_DEVICE_SIGNING_KEY", "").strip()
+    if key:
+        try:
+            valid = len(base64.b64decode(key, validate=True)) == 32
+        except (binascii.Error, ValueError):
+            valid = False
+        if not valid:
+            problems.append(
+                "NGUON_DEVICE_SIGNING_KEY: expected standard base64 of a 32-byte Ed25519 seed "
+                "(python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')."
+            )
+    mqtt_url = _mqtt_url(env, "NGUON_MQTT_URL", "mqtt://127.0.0.1:1883", problems)
+    username = env.get("NGUON_MQTT_USERNAME", "").strip() or "nguon-server"
+    if any(ch.isspace() or ch in "+#/:" for ch in username):
+        problems.append("NGUON_MQTT_USERNAME: no spaces or the characters + # / :.")
+    return {
+        "device_signing_key": key,
+        "mqtt_url": mqtt_url,
+        "mqtt_username": username,
+        "mqtt_password": env.get("NGUON_MQTT_PASSWORD", ""),
+        "device_mqtt_url": _mqtt_url(env, "NGUON_DEVICE_MQTT_URL", mqtt_url, problems),
+        "device_heartbeat_seconds": _int(
+            env, "NGUON_DEVICE_HEARTBEAT_SECONDS", default=60, low=10, high=3600, problems=problems
+        ),
+    }
+
+
 def load(env: dict[str, str] | None = None) -> Config:
     """Read and validate the environment; raise :class:`ConfigError` listing every problem."""
     env = dict(os.environ if env is None else env)
@@ -226,6 +295,7 @@ def load(env: dict[str, str] | None = None) -> Config:
         )
 
     central_url, central_token, central_push_token = _central(env, production, problems)
+    devices = _devices(env, problems)
 
     config = Config(
         environment=environment,
@@ -255,6 +325,7 @@ def load(env: dict[str, str] | None = None) -> Config:
         central_url=central_url,
         central_token=central_token,
         central_push_token=central_push_token,
+        **devices,
     )
     if problems:
         raise ConfigError(problems)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "nguon.accounts",
     "nguon.speech",
     "nguon.content",
+    "nguon.devices",
     "nguon.demo",
 ]
 
@@ -183,6 +184,16 @@ NGUON_PUBLIC_URL = CONFIG.public_url  # links in e-mails
 NGUON_CENTRAL_URL = CONFIG.central_url
 NGUON_CENTRAL_TOKEN = CONFIG.central_token
 NGUON_CENTRAL_PUSH_TOKEN = CONFIG.central_push_token
+
+# The device fleet (docs/devices.md): the key that signs commands and manifests (outside production it is
+# generated into $NGUON_DATA_DIR/device-signing-key when empty), the broker the server uses, and the
+# broker address devices are given.
+NGUON_DEVICE_SIGNING_KEY = CONFIG.device_signing_key
+NGUON_MQTT_URL = CONFIG.mqtt_url
+NGUON_MQTT_USERNAME = CONFIG.mqtt_username
+NGUON_MQTT_PASSWORD = CONFIG.mqtt_password
+NGUON_DEVICE_MQTT_URL = CONFIG.device_mqtt_url
+NGUON_DEVICE_HEARTBEAT_SECONDS = CONFIG.device_heartbeat_seconds
 
 # Largest upload per kind of file, in MB; NGUON_UPLOAD_MAX_MB caps them all (video uses the cap itself).
 NGUON_UPLOAD_MAX_MB = {

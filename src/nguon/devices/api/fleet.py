@@ -1,0 +1,162 @@
+"""What people call: the registry with derived status, provisioning, and signed commands."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from nguon.core import access
+from nguon.core.schemas import ErrorOut
+from nguon.devices.models import CommandRecord, Device
+from nguon.devices.selectors import registry as selectors
+from nguon.devices.selectors.status import device_status
+from nguon.devices.services import commands, provisioning, registry
+from nguon.units.models import AdministrativeUnit
+
+router = Router(tags=["devices"])
+
+
+class StatusOut(Schema):
+    connected: bool | None
+    fresh: bool
+    healthy: bool | None
+    last_heartbeat_at: datetime | None
+    reported_manifest_version: int | None
+    current_manifest_version: int | None
+    playing_item: str | None
+    expected_item: str | None
+    problems: list[str]
+
+
+class DeviceOut(Schema):
+    device_id: str
+    kind: str
+    serial: str
+    vendor: str
+    model: str
+    name: str
+    unit_code: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    installed_on: date | None
+    connectivity: str
+    protocol_level: int | None
+    firmware: str
+    status: StatusOut
+
+
+class DeviceIn(Schema):
+    kind: str
+    serial: str
+    unit_code: str
+    vendor: str = ""
+    model: str = ""
+    name: str = ""
+    residential_unit_code: str | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    installed_on: date | None = None
+    connectivity: str = ""
+    sim: str = ""
+    panel: str = ""
+    size_m2: Decimal | None = None
+    resolution: str = ""
+
+
+class CommandIn(Schema):
+    type: str
+    body: dict[str, Any] = Field(default_factory=dict)
+
+
+class CommandOut(Schema):
+    seq: int
+    type: str
+    body: dict[str, Any]
+    signed_at: datetime
+    issued_by_label: str
+    published_at: datetime | None
+    accepted_at: datetime | None
+    refused_at: datetime | None
+    refusal_reason: str
+
+
+def _out(device: Device) -> dict[str, Any]:
+    return {
+        "device_id": device.device_id,
+        "kind": device.kind,
+        "serial": device.serial,
+        "vendor": device.vendor,
+        "model": device.model,
+        "name": device.name,
+        "unit_code": device.unit.code,
+        "latitude": device.latitude,
+        "longitude": device.longitude,
+        "installed_on": device.installed_on,
+        "connectivity": device.connectivity,
+        "protocol_level": device.protocol_level,
+        "firmware": device.firmware,
+        "status": device_status(device).__dict__,
+    }
+
+
+@router.get("/", response=list[DeviceOut], summary="Devices the caller may see, with their derived status")
+def list_devices(request: HttpRequest) -> Any:
+    return [_out(d) for d in selectors.list_devices(user=request.user)[:500]]
+
+
+def _unit(code: str | None) -> AdministrativeUnit | None:
+    if not code:
+        return None
+    return AdministrativeUnit.objects.filter(code=code, is_current=True).first()
+
+
+@router.post("/", response={201: DeviceOut, 404: ErrorOut, 422: ErrorOut}, summary="Register a device")
+def register(request: HttpRequest, payload: DeviceIn) -> Any:
+    unit = _unit(payload.unit_code)
+    if unit is None:
+        return Status(422, {"error": {"code": "invalid", "message": "Không có xã/phường với mã này."}})
+    device = registry.register_device(
+        actor=request.user,
+        unit=unit,
+        residential_unit=_unit(payload.residential_unit_code),
+        **payload.dict(exclude={"unit_code", "residential_unit_code"}),
+    )
+    return Status(201, _out(device))
+
+
+@router.get("/{device_id}", response={200: DeviceOut, 404: ErrorOut}, summary="One device and its status")
+def detail(request: HttpRequest, device_id: str) -> Any:
+    return _out(selectors.get_device(user=request.user, device_id=device_id))
+
+
+@router.post(
+    "/{device_id}/provision",
+    response={200: dict[str, Any], 404: ErrorOut},
+    summary="Issue new credentials; returns the one-time provisioning bundle (docs/protocol/bundle.json)",
+)
+def provision(request: HttpRequest, device_id: str) -> Any:
+    device = selectors.get_device(user=request.user, device_id=device_id, action=access.DEVICES_MANAGE)
+    return provisioning.provision_device(actor=request.user, device=device).to_dict()
+
+
+@router.get(
+    "/{device_id}/commands", response={200: list[CommandOut], 404: ErrorOut}, summary="Latest commands"
+)
+def command_list(request: HttpRequest, device_id: str) -> Any:
+    device = selectors.get_device(user=request.user, device_id=device_id)
+    return list(CommandRecord.objects.filter(device=device).order_by("-seq")[:100])
+
+
+@router.post(
+    "/{device_id}/commands",
+    response={201: CommandOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Sign and send a command (volume, power, reboot, stop, play-now, emergency-start/stop, time-sync)",
+)
+def command_send(request: HttpRequest, device_id: str, payload: CommandIn) -> Any:
+    device = selectors.get_device(user=request.user, device_id=device_id)
+    record = commands.send_command(actor=request.user, device=device, type=payload.type, body=payload.body)
+    return Status(201, record)

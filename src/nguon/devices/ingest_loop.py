@@ -1,0 +1,140 @@
+"""The long-running telemetry subscriber behind ``nguon devices ingest``.
+
+One MQTT session as the server account (persistent: ``clean_session=False`` with a fixed client id, so
+messages published while the ingest restarts wait in the broker). paho's network thread only queues
+messages; the calling thread stores them through :func:`services.ingest.handle_message` and only then
+acknowledges them to the broker (manual PUBACK), so a crash before storing means redelivery, not loss.
+Stored receipts are acknowledged to their device on ``nguon/v1/d/<id>/ack``.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import paho.mqtt.client as mqtt
+from django.db import OperationalError, close_old_connections
+from paho.mqtt.enums import CallbackAPIVersion
+
+from nguon.devices.broker import ServerAccount
+from nguon.devices.protocol import topics
+from nguon.devices.protocol.commands import encode
+from nguon.devices.protocol.telemetry import receipt_ack
+from nguon.devices.services.ingest import Outcome, handle_message
+
+log = logging.getLogger("nguon.devices.ingest")
+BATCH = 500
+ACK_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class _Message:
+    topic: str
+    payload: bytes
+    mid: int
+    qos: int
+
+
+class IngestLoop:
+    def __init__(
+        self,
+        account: ServerAccount,
+        *,
+        client_id: str = "nguon-ingest",
+        handler: Callable[[str, bytes], Outcome] = handle_message,
+    ) -> None:
+        self.account = account
+        self.handler = handler
+        self.counts: Counter[str] = Counter()
+        self.connected = threading.Event()
+        self._queue: queue.Queue[_Message] = queue.Queue()
+        self._client = mqtt.Client(
+            CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=False, manual_ack=True
+        )
+        if account.password:
+            self._client.username_pw_set(account.username, account.password)
+        if account.address.tls:
+            self._client.tls_set()
+        self._client.reconnect_delay_set(min_delay=1, max_delay=10)
+        self._client.on_connect = self._on_connect
+        self._client.on_disconnect = self._on_disconnect
+        self._client.on_message = self._on_message
+
+    def _on_connect(
+        self, client: mqtt.Client, userdata: object, flags: object, reason: object, props: object
+    ) -> None:
+        if str(reason) != "Success":
+            log.error("ingest: broker refused the connection: %s", reason)
+            return
+        client.subscribe([(name, 1) for name in topics.INGEST_SUBSCRIPTIONS])
+        log.info("ingest: connected to %s:%s", self.account.address.host, self.account.address.port)
+        self.connected.set()
+
+    def _on_disconnect(
+        self, client: mqtt.Client, userdata: object, flags: object, reason: object, props: object
+    ) -> None:
+        self.connected.clear()
+        log.warning("ingest: disconnected (%s); reconnecting", reason)
+
+    def _on_message(self, client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage) -> None:
+        self._queue.put(_Message(message.topic, bytes(message.payload), message.mid, message.qos))
+
+    def _handle(self, message: _Message) -> Outcome:
+        for attempt in (1, 2):
+            try:
+                return self.handler(message.topic, message.payload)
+            except OperationalError:
+                close_old_connections()  # the database went away: one more try on a new connection
+                if attempt == 2:
+                    log.exception("ingest: database error; message on %s not stored", message.topic[:200])
+            except Exception:  # a bug must not stop the ingest
+                log.exception("ingest: failed on a message on %s", message.topic[:200])
+                break
+        return Outcome("error")
+
+    def process_pending(self, timeout: float = 0.2) -> int:
+        """Store what has arrived (up to one batch); returns how many messages were handled."""
+        try:
+            batch = [self._queue.get(timeout=timeout)]
+        except queue.Empty:
+            return 0
+        while len(batch) < BATCH:
+            try:
+                batch.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        acks: dict[str, list[str]] = defaultdict(list)
+        for message in batch:
+            outcome = self._handle(message)
+            self.counts[outcome.result] += 1
+            if outcome.ack_ids:
+                acks[outcome.device_id].extend(outcome.ack_ids)
+            if message.qos > 0:
+                self._client.ack(message.mid, message.qos)
+        for device_id, ids in acks.items():
+            for start in range(0, len(ids), ACK_CHUNK):
+                payload = encode(receipt_ack(device_id, ids[start : start + ACK_CHUNK]))
+                self._client.publish(topics.topic(device_id, topics.ACK), payload, qos=1)
+        close_old_connections()
+        return len(batch)
+
+    def start(self) -> None:
+        self._client.connect_async(self.account.address.host, self.account.address.port, keepalive=30)
+        self._client.loop_start()
+
+    def stop(self) -> None:
+        self._client.disconnect()
+        self._client.loop_stop()
+
+    def run(self, stop: threading.Event) -> None:
+        """Until ``stop`` is set: receive, store, acknowledge."""
+        self.start()
+        try:
+            while not stop.is_set():
+                self.process_pending()
+        finally:
+            self.stop()

@@ -1,0 +1,19 @@
+"""Models of the devices app, one module per concern."""
+
+from nguon.devices.models.commands import CommandRecord
+from nguon.devices.models.manifests import DeviceManifest
+from nguon.devices.models.registry import Device, DeviceCredential, DeviceGroup, RadioStation
+from nguon.devices.models.telemetry import DeviceEvent, DeviceState, HeartbeatSample, PlayReceipt
+
+__all__ = [
+    "CommandRecord",
+    "Device",
+    "DeviceCredential",
+    "DeviceEvent",
+    "DeviceGroup",
+    "DeviceManifest",
+    "DeviceState",
+    "HeartbeatSample",
+    "PlayReceipt",
+    "RadioStation",
+]

@@ -1,0 +1,1 @@
+"""Reads of the devices app: ``registry`` (scoped lists and lookups) and ``status`` (derived facts)."""

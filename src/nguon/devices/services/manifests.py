@@ -1,0 +1,135 @@
+"""Manifests: a new version when what a device must play changes, announced by a signed command.
+
+For now the items are given by the caller (tests, the CLI); the radio and e-board scheduling that will
+turn ``content.Delivery`` rows into items comes later and will call :func:`set_manifest` the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from nguon.content.models import MediaBlob
+from nguon.core import access, audit
+from nguon.devices.choices import CommandType
+from nguon.devices.models import Device, DeviceManifest
+from nguon.devices.protocol.manifests import build_manifest, manifest_etag
+from nguon.devices.protocol.timestamps import format_ts
+from nguon.devices.services.actors import actor_label
+from nguon.devices.services.commands import send_command
+
+ITEM_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+MEDIA_PATH = "/api/v1/devices/me/media/{sha256}"
+
+
+@dataclass(frozen=True)
+class ManifestItem:
+    """One thing to play: a stored media file at an absolute time."""
+
+    item_id: str
+    blob: MediaBlob
+    start: datetime
+    start_until: datetime | None = None
+    title: str = ""
+    volume: int | None = None
+    source_type: str = ""
+    source_id: str = ""
+
+
+def media_ref(blob: MediaBlob) -> dict[str, Any]:
+    return {
+        "sha256": blob.sha256,
+        "size": blob.size,
+        "mime": blob.mime_type,
+        "url": MEDIA_PATH.format(sha256=blob.sha256),
+    }
+
+
+def playable_item(
+    blob: MediaBlob, *, item_id: str, title: str = "", volume: int | None = None
+) -> dict[str, Any]:
+    """The protocol's ``item``: used in manifests and in play-now / emergency-start commands."""
+    item: dict[str, Any] = {
+        "id": item_id,
+        "title": title[:300],
+        "media": media_ref(blob),
+        "duration_ms": round((blob.duration_seconds or 0) * 1000),
+    }
+    if volume is not None:
+        item["volume"] = volume
+    return item
+
+
+def _item(entry: ManifestItem) -> dict[str, Any]:
+    if not ITEM_ID.match(entry.item_id):
+        raise ValidationError({"items": f"Mã mục không hợp lệ: {entry.item_id!r}."})
+    if entry.start_until is not None and entry.start_until < entry.start:
+        raise ValidationError({"items": f"{entry.item_id}: thời hạn bắt đầu trước giờ phát."})
+    if entry.volume is not None and not 0 <= entry.volume <= 100:
+        raise ValidationError({"items": f"{entry.item_id}: âm lượng phải từ 0 đến 100."})
+    item = playable_item(entry.blob, item_id=entry.item_id, title=entry.title, volume=entry.volume)
+    item["start"] = format_ts(entry.start)
+    if entry.start_until is not None:
+        item["start_until"] = format_ts(entry.start_until)
+    if entry.source_type:
+        item["source"] = {"type": entry.source_type[:32], "id": entry.source_id[:64]}
+    return item
+
+
+def get_current_manifest(device: Device) -> DeviceManifest | None:
+    return DeviceManifest.objects.filter(device=device).order_by("-version").first()
+
+
+def set_manifest(
+    *, actor: Any, device: Device, items: list[ManifestItem], notify: bool = True
+) -> DeviceManifest:
+    """Make ``items`` the device's manifest. Unchanged items keep the current version (no command);
+    otherwise a new version is stored and, with ``notify``, a signed ``manifest-changed`` is sent."""
+    if not access.can(actor, access.BROADCAST_OPERATE, unit=device.unit):
+        access.require(actor, access.DEVICES_MANAGE, unit=device.unit)
+    built = [_item(entry) for entry in items]
+    if len({item["id"] for item in built}) != len(built):
+        raise ValidationError({"items": "Mã mục bị trùng."})
+    with transaction.atomic():
+        Device.objects.select_for_update().filter(pk=device.pk).first()
+        current = get_current_manifest(device)
+        version = current.version + 1 if current is not None else 1
+        body = build_manifest(
+            device=device.device_id,
+            version=version,
+            mode=device.mode,
+            items=built,
+            generated_at=timezone.now(),
+        )
+        if current is not None and current.body["items"] == body["items"]:
+            return current
+        manifest = DeviceManifest.objects.create(
+            device=device,
+            version=version,
+            etag=manifest_etag(body),
+            body=body,
+            media_sha256=sorted({item["media"]["sha256"] for item in built}),
+            created_at=timezone.now(),
+            created_by_label=actor_label(actor),
+        )
+        audit.record(
+            actor=actor,
+            action="devices.manifest.set",
+            target=device,
+            unit=device.unit,
+            after={"version": version, "etag": manifest.etag, "items": [i["id"] for i in built]},
+        )
+        if notify:
+            send_command(
+                actor=access.SystemActor("manifests"),
+                device=device,
+                type=CommandType.MANIFEST_CHANGED,
+                body={"version": version, "etag": manifest.etag},
+            )
+    return manifest

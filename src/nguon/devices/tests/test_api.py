@@ -1,0 +1,170 @@
+"""The HTTP side: registry and provisioning for people (scoped), manifests (ETag/304) and media (Range)
+for devices (bearer token)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from nguon.accounts.choices import Role
+from nguon.core.models import AuditEvent
+from nguon.devices.credentials import check_mosquitto_hash
+from nguon.devices.models import CommandRecord, DeviceCredential
+from nguon.devices.protocol.keys import VerifyKey
+from nguon.devices.protocol.manifests import verify_manifest
+from nguon.devices.services.manifests import ManifestItem, set_manifest
+from nguon.devices.services.provisioning import provision_device, revoke_credentials
+
+from .conftest import ACTOR, store_blob
+
+START = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+BASE = "/api/v1/devices"
+
+
+def bearer(token: str) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+@pytest.fixture
+def technician(client, make_user, commune):
+    user = make_user(Role.TECHNICIAN, unit=commune)
+    client.force_login(user)
+    return user
+
+
+def test_people_register_and_provision_devices_of_their_commune_only(
+    client, technician, other_commune, publisher
+):
+    created = client.post(
+        f"{BASE}/",
+        {"kind": "speaker_cluster", "serial": "TN-LOA-01", "unit_code": "05569", "vendor": "VNPT"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    device_id = created.json()["device_id"]
+    assert created.json()["status"]["connected"] is None
+    elsewhere = client.post(
+        f"{BASE}/",
+        {"kind": "speaker_cluster", "serial": "X-1", "unit_code": other_commune.code},
+        content_type="application/json",
+    )
+    assert elsewhere.status_code == 404
+    bundle = client.post(f"{BASE}/{device_id}/provision").json()
+    assert bundle["device"] == device_id
+    assert bundle["mqtt"]["username"] == device_id
+    credential = DeviceCredential.objects.get(device__device_id=device_id, revoked_at__isnull=True)
+    assert check_mosquitto_hash(bundle["mqtt"]["password"], credential.mqtt_password_hash)
+    assert bundle["https"]["token"] not in json.dumps(
+        list(AuditEvent.objects.values("before", "after")), default=str
+    )
+    assert [d["device_id"] for d in client.get(f"{BASE}/").json()] == [device_id]
+    again = client.post(f"{BASE}/{device_id}/provision").json()
+    assert again["https"]["token"] != bundle["https"]["token"]
+    assert DeviceCredential.objects.filter(device__device_id=device_id, revoked_at__isnull=True).count() == 1
+    sent = client.post(
+        f"{BASE}/{device_id}/commands",
+        {"type": "volume", "body": {"level": 55}},
+        content_type="application/json",
+    )
+    assert sent.status_code == 201
+    assert sent.json()["seq"] == 1
+    bad = client.post(
+        f"{BASE}/{device_id}/commands",
+        {"type": "volume", "body": {"level": 555}},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    internal = client.post(
+        f"{BASE}/{device_id}/commands",
+        {"type": "manifest-changed", "body": {}},
+        content_type="application/json",
+    )
+    assert internal.status_code == 422
+
+
+def test_commands_are_signed_recorded_and_published_after_commit(
+    device, publisher, django_capture_on_commit_callbacks
+):
+    from nguon.devices.services.commands import send_command
+    from nguon.devices.signing import server_key
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record = send_command(actor=ACTOR, device=device, type="power", body={"state": "off"})
+    topic, payload = publisher.sent[-1]
+    assert topic == f"nguon/v1/d/{device.device_id}/cmd"
+    envelope = json.loads(payload)
+    assert envelope == record.envelope
+    assert envelope["seq"] == 1
+    record.refresh_from_db()
+    assert record.published_at is not None
+    from nguon.devices.protocol.commands import CommandVerifier
+    from nguon.devices.protocol.replay import MemorySequenceStore
+
+    check = CommandVerifier(
+        device_id=device.device_id,
+        public_key=VerifyKey.from_b64(server_key().public_b64()),
+        sequences=MemorySequenceStore(),
+    )
+    assert check.verify(payload).body == {"state": "off"}
+
+
+def test_manifest_has_an_etag_and_answers_304(client, device, blob, publisher):
+    token = provision_device(actor=ACTOR, device=device).token
+    assert client.get(f"{BASE}/me/manifest").status_code == 401
+    assert client.get(f"{BASE}/me/manifest", **bearer("wrong-token-" * 3)).status_code == 401
+    assert client.get(f"{BASE}/me/manifest", **bearer(token)).status_code == 404  # nothing yet
+    set_manifest(actor=ACTOR, device=device, items=[ManifestItem("sang", blob, START, title="Bản tin sáng")])
+    assert CommandRecord.objects.filter(device=device, type="manifest-changed").count() == 1
+    first = client.get(f"{BASE}/me/manifest", **bearer(token))
+    assert first.status_code == 200
+    etag = first["ETag"]
+    body = json.loads(first.content)
+    from nguon.devices.signing import server_key
+
+    verify_manifest(VerifyKey.from_b64(server_key().public_b64()), body, device_id=device.device_id)
+    assert body["items"][0]["media"]["sha256"] == blob.sha256
+    again = client.get(f"{BASE}/me/manifest", HTTP_IF_NONE_MATCH=etag, **bearer(token))
+    assert again.status_code == 304
+    assert again["ETag"] == etag
+    assert again.content == b""
+    same = set_manifest(
+        actor=ACTOR, device=device, items=[ManifestItem("sang", blob, START, title="Bản tin sáng")]
+    )
+    assert same.version == 1  # unchanged items: no new version, no command
+    assert CommandRecord.objects.filter(device=device, type="manifest-changed").count() == 1
+    set_manifest(actor=ACTOR, device=device, items=[ManifestItem("chieu", blob, START)])
+    changed = client.get(f"{BASE}/me/manifest", HTTP_IF_NONE_MATCH=etag, **bearer(token))
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert changed["ETag"].startswith('"2-')
+    revoke_credentials(actor=ACTOR, device=device)
+    assert client.get(f"{BASE}/me/manifest", **bearer(token)).status_code == 401
+
+
+def test_media_downloads_support_ranges_and_only_what_the_manifest_uses(client, device, blob, publisher):
+    token = provision_device(actor=ACTOR, device=device).token
+    other = store_blob(seconds=0.3, frequency=880)
+    set_manifest(actor=ACTOR, device=device, items=[ManifestItem("sang", blob, START)])
+    url = f"{BASE}/me/media/{blob.sha256}"
+    with blob.file.open("rb") as handle:
+        data = handle.read()
+    full = client.get(url, **bearer(token))
+    assert full.status_code == 200
+    assert b"".join(full.streaming_content) == data
+    assert full["Accept-Ranges"] == "bytes"
+    assert full["Content-Length"] == str(len(data))
+    part = client.get(url, HTTP_RANGE="bytes=10-99", **bearer(token))
+    assert part.status_code == 206
+    assert part["Content-Range"] == f"bytes 10-99/{len(data)}"
+    assert b"".join(part.streaming_content) == data[10:100]
+    tail = client.get(url, HTTP_RANGE="bytes=-16", **bearer(token))
+    assert b"".join(tail.streaming_content) == data[-16:]
+    rest = client.get(url, HTTP_RANGE=f"bytes={len(data) - 5}-", **bearer(token))
+    assert b"".join(rest.streaming_content) == data[-5:]
+    beyond = client.get(url, HTTP_RANGE=f"bytes={len(data)}-", **bearer(token))
+    assert beyond.status_code == 416
+    assert beyond["Content-Range"] == f"bytes */{len(data)}"
+    assert client.get(f"{BASE}/me/media/{other.sha256}", **bearer(token)).status_code == 404
+    assert client.get(url).status_code == 401
