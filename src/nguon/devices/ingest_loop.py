@@ -46,6 +46,7 @@ class IngestLoop:
         *,
         client_id: str = "nguon-ingest",
         handler: Callable[[str, bytes], Outcome] = handle_message,
+        reconnect_max_s: int = 10,
     ) -> None:
         self.account = account
         self.handler = handler
@@ -59,7 +60,7 @@ class IngestLoop:
             self._client.username_pw_set(account.username, account.password)
         if account.address.tls:
             self._client.tls_set()
-        self._client.reconnect_delay_set(min_delay=1, max_delay=10)
+        self._client.reconnect_delay_set(min_delay=1, max_delay=reconnect_max_s)
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
         self._client.on_message = self._on_message

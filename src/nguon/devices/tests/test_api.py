@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ START = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 BASE = "/api/v1/devices"
 
 
-def bearer(token: str) -> dict:
+def bearer(token: str) -> dict[str, Any]:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -22,11 +23,11 @@ from .conftest import ACTOR
 NOW = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 
 
-def payload(message: dict) -> bytes:
+def payload(message: dict[str, Any]) -> bytes:
     return json.dumps(message).encode()
 
 
-def heartbeat(device, **overrides) -> dict:
+def heartbeat(device, **overrides) -> dict[str, Any]:
     return {
         "v": 1,
         "device": device.device_id,
@@ -41,7 +42,7 @@ def heartbeat(device, **overrides) -> dict:
     }
 
 
-def receipt(device, receipt_id="r-00000001", **overrides) -> dict:
+def receipt(device, receipt_id="r-00000001", **overrides) -> dict[str, Any]:
     return {
         "v": 1,
         "device": device.device_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -43,7 +44,7 @@ def verifier(key: SigningKey, **kwargs) -> CommandVerifier:
     )
 
 
-def command(key: SigningKey, seq: int = 1, **overrides) -> dict:
+def command(key: SigningKey, seq: int = 1, **overrides) -> dict[str, Any]:
     envelope = sign_command(
         key,
         device=overrides.pop("device", DEVICE),
@@ -56,7 +57,7 @@ def command(key: SigningKey, seq: int = 1, **overrides) -> dict:
     return envelope
 
 
-def refusal(check: CommandVerifier, envelope: dict | bytes) -> str:
+def refusal(check: CommandVerifier, envelope: dict[str, Any] | bytes) -> str:
     payload = envelope if isinstance(envelope, bytes) else json.dumps(envelope).encode()
     with pytest.raises(CommandRefusedError) as error:
         check.verify(payload)
@@ -132,7 +133,7 @@ def test_the_last_sequence_survives_a_restart(key, tmp_path):
     assert json.loads(path.read_text()) == {"last_seq": 41}
 
 
-def _item(item_id: str, start: datetime) -> dict:
+def _item(item_id: str, start: datetime) -> dict[str, Any]:
     return {
         "id": item_id,
         "title": "Bản tin sáng",

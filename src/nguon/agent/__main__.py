@@ -1,0 +1,3 @@
+from nguon.agent.cli import main
+
+main()

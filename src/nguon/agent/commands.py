@@ -1,0 +1,110 @@
+"""Carrying out verified commands (the verification itself is in ``nguon.devices.protocol.commands``)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from nguon.agent.player import EMERGENCY, PLAY_NOW, SCHEDULED
+from nguon.devices.protocol.commands import Command
+from nguon.devices.protocol.timestamps import utc_now
+
+if TYPE_CHECKING:
+    from nguon.agent.core import Agent
+
+log = logging.getLogger("nguon.agent")
+NOT_EMERGENCY = frozenset({SCHEDULED, PLAY_NOW})
+
+
+class CommandHandler:
+    def __init__(self, agent: Agent) -> None:
+        self.agent = agent
+
+    def handle(self, command: Command) -> None:
+        agent = self.agent
+        handler = getattr(self, "_" + command.type.replace("-", "_"))
+        log.info("command #%d %s", command.seq, command.type)
+        try:
+            handler(command)
+        except Exception as error:  # one bad command must not stop the agent
+            log.exception("command #%d %s failed", command.seq, command.type)
+            agent.event("error", seq=command.seq, command=command.type, detail=str(error))
+            return
+        agent.event("command-accepted", seq=command.seq, command=command.type)
+
+    # -- content ---------------------------------------------------------------------------------------
+    def _manifest_changed(self, command: Command) -> None:
+        self.agent.request_sync()
+
+    def _play_now(self, command: Command) -> None:
+        agent, item = self.agent, command.body["item"]
+        if agent.settings.get("emergency"):
+            raise RuntimeError("an emergency broadcast is in progress")
+        path = agent.ensure_media(item)
+        if path is None:
+            raise RuntimeError("media could not be fetched")
+        agent.player.stop_current(NOT_EMERGENCY)
+        agent.player.start(item, path, kind=PLAY_NOW, manifest_version=self._version())
+
+    def _emergency_start(self, command: Command) -> None:
+        agent, item = self.agent, command.body["item"]
+        agent.settings["emergency"] = {"item": item, "remaining": int(command.body.get("repeat", 1))}
+        agent.save_settings()
+        agent.player.stop_current(NOT_EMERGENCY)  # preempt at once; its receipt says interrupted
+        if agent.ensure_media(item) is None:
+            raise RuntimeError("emergency media could not be fetched; the schedule stays suspended")
+        self.keep_emergency_playing(agent.settings["emergency"])
+        agent.event("emergency-started", seq=command.seq)
+
+    def _emergency_stop(self, command: Command) -> None:
+        agent = self.agent
+        agent.settings["emergency"] = None
+        agent.save_settings()
+        agent.player.stop_current(frozenset({EMERGENCY}))
+        agent.event("emergency-stopped", seq=command.seq)
+
+    def keep_emergency_playing(self, emergency: dict[str, Any]) -> None:
+        """While in emergency mode: play the emergency item its ``remaining`` times, then stay silent."""
+        agent = self.agent
+        current = agent.player.current
+        if current is not None and current.kind == EMERGENCY:
+            return
+        if current is not None:
+            agent.player.stop_current(NOT_EMERGENCY)
+        if emergency["remaining"] <= 0:
+            return
+        path = agent.storage.media_path(emergency["item"]["media"]["sha256"])
+        if not path.exists():
+            return
+        emergency["remaining"] -= 1
+        agent.save_settings()
+        agent.player.start(emergency["item"], path, kind=EMERGENCY, manifest_version=self._version())
+
+    def _stop(self, command: Command) -> None:
+        self.agent.player.stop_current(NOT_EMERGENCY)
+
+    # -- device ----------------------------------------------------------------------------------------
+    def _volume(self, command: Command) -> None:
+        self.agent.settings["volume"] = command.body["level"]
+        self.agent.save_settings()
+
+    def _power(self, command: Command) -> None:
+        self.agent.settings["power"] = command.body["state"]
+        self.agent.save_settings()
+        if command.body["state"] == "off":
+            self.agent.player.stop_current(NOT_EMERGENCY)
+
+    def _reboot(self, command: Command) -> None:
+        self.agent.event("rebooting", seq=command.seq)
+        if self.agent.on_reboot is not None:
+            self.agent.on_reboot()
+
+    def _time_sync(self, command: Command) -> None:
+        offset = (command.ts - utc_now()) / timedelta(seconds=1)
+        self.agent.settings["clock_offset_s"] = offset
+        self.agent.save_settings()
+        log.info("clock offset set to %.3f s", offset)
+
+    def _version(self) -> int:
+        return int(self.agent.manifest["version"]) if self.agent.manifest else 0
