@@ -308,18 +308,16 @@ class Agent:
             start, until = start_window(item)
             if now < start:
                 break  # items are sorted by start
+            suspended = "emergency" if emergency else "power off" if self.settings["power"] == "off" else ""
             if now > until:
-                if received is None or until >= received:
+                if suspended:
+                    self.spool_receipt(item, "skipped", suspended, scheduled_at=item["start"])
+                elif received is None or until >= received:
                     self.spool_receipt(item, "missed", "start window passed", scheduled_at=item["start"])
                 self._mark(key)
                 continue
-            if emergency or self.settings["power"] == "off":
-                reason = "emergency" if emergency else "power off"
-                self.spool_receipt(item, "skipped", reason, scheduled_at=item["start"])
-                self._mark(key)
-                continue
-            if self.player.current is not None:
-                continue  # wait while it may still start
+            if suspended or self.player.current is not None:
+                continue  # wait while it may still start: an item due during an emergency plays after it
             path = self.storage.media_path(item["media"]["sha256"])
             if not path.exists():
                 self.spool_receipt(item, "failed", "media not cached", scheduled_at=item["start"])

@@ -1,0 +1,122 @@
+"""``nguon devices …`` commands, the broker files and the server's signing key."""
+
+from __future__ import annotations
+
+import json
+import stat
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
+
+from nguon import config
+from nguon.devices import signing
+from nguon.devices.credentials import check_mosquitto_hash
+from nguon.devices.models import Device
+from nguon.devices.protocol.bundle import Bundle
+from nguon.devices.services.provisioning import provision_device, revoke_credentials
+
+from .conftest import ACTOR
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("devices", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_register_provision_and_list_from_the_shell(
+    db, commune, tmp_path, publisher, django_capture_on_commit_callbacks
+):
+    assert "Registered d-" in run("register", "CLI-0001", "--commune", commune.code, "--vendor", "Thử")
+    path = tmp_path / "bundle.json"
+    assert "written to" in run("provision", "CLI-0001", "--out", str(path))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    bundle = Bundle.load(path)
+    assert bundle.device == Device.objects.get(serial="CLI-0001").device_id
+    assert bundle.server_public_key == signing.server_public_key_b64()
+    assert bundle.device in run("list")
+    with django_capture_on_commit_callbacks(execute=True):
+        run("send", bundle.device, "volume", "--body", '{"level": 40}')
+    assert publisher.sent[-1][0] == f"nguon/v1/d/{bundle.device}/cmd"
+    assert json.loads(publisher.sent[-1][1])["body"] == {"level": 40}
+    with pytest.raises(CommandError, match="No device"):
+        run("provision", "NO-SUCH-SERIAL")
+    with pytest.raises(CommandError, match="xã/phường đang hiệu lực"):
+        run("register", "CLI-0002", "--commune", "19")
+
+
+def test_broker_files_list_each_active_device_with_only_its_own_topics(
+    db, device, tmp_path, settings, publisher: Any
+):
+    settings.NGUON_MQTT_PASSWORD = "server-password-long-enough"
+    password = provision_device(actor=ACTOR, device=device).mqtt_password
+    out = tmp_path / "broker"
+    assert "1 device(s)" in run("broker-config", "--out", str(out), "--port", "18830")
+    passwd = dict(line.split(":", 1) for line in (out / "passwd").read_text().splitlines())
+    assert check_mosquitto_hash(password, passwd[device.device_id])
+    assert check_mosquitto_hash("server-password-long-enough", passwd["nguon-server"])
+    assert stat.S_IMODE((out / "passwd").stat().st_mode) == 0o640
+    acl = (out / "acl").read_text()
+    d = device.device_id
+    assert f"user {d}\ntopic read nguon/v1/d/{d}/cmd\ntopic read nguon/v1/d/{d}/ack\n" in acl
+    assert f"topic write nguon/v1/d/{d}/tele/#\ntopic write nguon/v1/d/{d}/status\n" in acl
+    assert "user nguon-server\ntopic readwrite nguon/v1/#" in acl
+    assert acl.count("topic") == 5  # nothing else, no patterns
+    conf = (out / "mosquitto.conf").read_text()
+    assert "allow_anonymous false" in conf
+    assert "listener 18830 127.0.0.1" in conf
+    revoke_credentials(actor=ACTOR, device=device)
+    run("broker-config", "--out", str(out))
+    assert d not in (out / "passwd").read_text()
+    settings.NGUON_MQTT_PASSWORD = ""
+    with pytest.raises(CommandError, match="NGUON_MQTT_PASSWORD"):
+        run("broker-config", "--out", str(out))
+
+
+def test_the_signing_key_is_generated_once_outside_production_and_required_in_it(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    settings.NGUON_DEVICE_SIGNING_KEY = ""
+    first = signing.server_key()
+    key_file = tmp_path / signing.KEY_FILE
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    signing._cache.clear()
+    assert signing.server_key().public_b64() == first.public_b64()  # read back, not regenerated
+    settings.NGUON_DEVICE_SIGNING_KEY = first.seed_b64()
+    assert signing.server_key().public_b64() == first.public_b64()
+    settings.NGUON_DEVICE_SIGNING_KEY = ""
+    settings.DATA_DIR = tmp_path / "elsewhere"
+    settings.NGUON_ENV = "production"
+    with pytest.raises(ImproperlyConfigured, match="NGUON_DEVICE_SIGNING_KEY"):
+        signing.server_key()
+
+
+def test_device_settings_are_validated_at_start(tmp_path):
+    base = {"NGUON_DATA_DIR": str(tmp_path)}
+    cfg = config.load(base)
+    assert (cfg.mqtt_url, cfg.device_mqtt_url, cfg.mqtt_username) == (
+        "mqtt://127.0.0.1:1883",
+        "mqtt://127.0.0.1:1883",
+        "nguon-server",
+    )
+    cfg = config.load(
+        {**base, "NGUON_MQTT_URL": "mqtts://broker.local:8883", "NGUON_MQTT_PASSWORD": "s3cret"}
+    )
+    assert cfg.device_mqtt_url == "mqtts://broker.local:8883"
+    assert "s3cret" not in repr(cfg)
+    with pytest.raises(config.ConfigError) as error:
+        config.load(
+            {
+                **base,
+                "NGUON_DEVICE_SIGNING_KEY": "not-a-key",
+                "NGUON_MQTT_URL": "http://user@broker",
+                "NGUON_DEVICE_HEARTBEAT_SECONDS": "1",
+            }
+        )
+    problems = "\n".join(error.value.problems)
+    assert "NGUON_DEVICE_SIGNING_KEY" in problems
+    assert "NGUON_MQTT_URL" in problems
+    assert "NGUON_DEVICE_HEARTBEAT_SECONDS" in problems
+    assert json.dumps(problems).count("not-a-key") == 0  # a secret's value is never echoed
