@@ -123,7 +123,7 @@ def register(request: HttpRequest, payload: DeviceIn) -> Any:
         actor=request.user,
         unit=unit,
         residential_unit=_unit(payload.residential_unit_code),
-        **payload.dict(exclude={"unit_code", "residential_unit_code"}),
+        **payload.model_dump(exclude={"unit_code", "residential_unit_code"}),
     )
     return Status(201, _out(device))
 

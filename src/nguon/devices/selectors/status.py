@@ -77,8 +77,8 @@ def device_status(
         reported = heartbeat.get("manifest_version", 0)
         if (current_version or 0) != reported:
             problems.append(f"manifest v{reported} reported, v{current_version or 0} current")
-        if playing and (playing.get("emergency") or heartbeat.get("emergency")):
-            pass  # an emergency takes precedence over the schedule
+        if heartbeat.get("emergency") or (playing and playing.get("emergency")):
+            pass  # an emergency (playing or its silence after) takes precedence over the schedule
         elif playing_item != expected:
             problems.append(f"playing {playing_item or 'nothing'}, scheduled {expected or 'nothing'}")
         healthy = not problems
