@@ -7,15 +7,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from nguon.core import access
 from nguon.core.schemas import ErrorOut
 from nguon.devices.models import CommandRecord, Device
 from nguon.devices.selectors import registry as selectors
 from nguon.devices.selectors.status import device_status
-from nguon.devices.services import commands, provisioning, registry
+from nguon.devices.services import commands, imports, provisioning, registry
 from nguon.units.models import AdministrativeUnit
+from nguon.units.residential_import import FileRejectedError
 
 router = Router(tags=["devices"])
 
@@ -126,6 +128,27 @@ def register(request: HttpRequest, payload: DeviceIn) -> Any:
         **payload.model_dump(exclude={"unit_code", "residential_unit_code"}),
     )
     return Status(201, _out(device))
+
+
+class ImportOut(Schema):
+    created: int
+
+
+@router.post(
+    "/import",
+    response={200: ImportOut, 422: ErrorOut},
+    summary="Register devices from CSV/XLSX (docs/devices.md): every row or none, errors per row",
+)
+def import_file(request: HttpRequest, file: File[UploadedFile]) -> Any:
+    try:
+        result = imports.import_devices(actor=request.user, content=file.read())
+    except FileRejectedError as error:
+        return Status(422, {"error": {"code": "file_rejected", "message": str(error)}})
+    if not result.ok:
+        details = [{"row": e.row, "column": e.column, "message": e.message} for e in result.errors]
+        message = f"{len(result.errors)} lỗi; không dòng nào được nhập."
+        return Status(422, {"error": {"code": "rows_invalid", "message": message, "details": details}})
+    return ImportOut(created=result.created)
 
 
 @router.get("/{device_id}", response={200: DeviceOut, 404: ErrorOut}, summary="One device and its status")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import stat
-from io import StringIO
+from io import BytesIO, StringIO
 from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from nguon import config
@@ -120,3 +121,62 @@ def test_device_settings_are_validated_at_start(tmp_path):
     assert "NGUON_MQTT_URL" in problems
     assert "NGUON_DEVICE_HEARTBEAT_SECONDS" in problems
     assert json.dumps(problems).count("not-a-key") == 0  # a secret's value is never echoed
+
+
+def _xlsx(rows: list[list[Any]]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_devices_are_imported_from_csv_all_or_nothing(
+    db, commune, other_commune, make_user, client, tmp_path
+):
+    from nguon.accounts.choices import Role
+
+    good = (
+        "so_seri;loai;ma_xa;hang;vi_do;kinh_do;ngay_lap_dat;ket_noi;man_hinh;dien_tich\n"
+        f"IMP-1;cụm loa;{commune.code};VNPT;21,9;105,6;15/03/2025;4G;;\n"
+        f"IMP-2;Bảng điện tử;{commune.code};;;;2025-04-01;LAN;LED;6.5\n"
+    ).encode()
+    bad = (
+        "so seri,loai,ma xa,vi do,ket noi\n"
+        f"IMP-3,cụm loa,{commune.code},95,4G\n"  # latitude out of range
+        f"IMP-3,cụm loa,{commune.code},,\n"  # duplicate serial in the file
+        f"IMP-4,đèn,{commune.code},,\n"  # unknown kind
+        f"IMP-5,cụm loa,{other_commune.code},,5G\n"  # another commune, unknown connectivity
+    ).encode()
+    client.force_login(make_user(Role.TECHNICIAN, unit=commune))
+    rejected = client.post("/api/v1/devices/import", {"file": SimpleUploadedFile("d.csv", bad)})
+    assert rejected.status_code == 422
+    details = {(d["row"], d["column"]) for d in rejected.json()["error"]["details"]}
+    assert details == {(2, "vi_do"), (3, "so_seri"), (4, "loai"), (5, "ket_noi")}
+    assert not Device.objects.filter(serial__startswith="IMP-").exists()
+    elsewhere = f"so_seri,loai,ma_xa\nIMP-6,cụm loa,{other_commune.code}\n".encode()
+    refused = client.post("/api/v1/devices/import", {"file": SimpleUploadedFile("d.csv", elsewhere)})
+    assert [(d["row"], d["column"]) for d in refused.json()["error"]["details"]] == [(2, "ma_xa")]
+    done = client.post("/api/v1/devices/import", {"file": SimpleUploadedFile("d.csv", good)})
+    assert done.json() == {"created": 2}
+    board = Device.objects.get(serial="IMP-2")
+    assert (board.kind, board.panel, str(board.size_m2), board.connectivity) == (
+        "eboard",
+        "led",
+        "6.50",
+        "lan",
+    )
+    assert str(Device.objects.get(serial="IMP-1").latitude) == "21.900000"
+    again = client.post("/api/v1/devices/import", {"file": SimpleUploadedFile("d.csv", good)})
+    assert {d["column"] for d in again.json()["error"]["details"]} == {"so_seri"}  # already registered
+    path = tmp_path / "devices.xlsx"
+    path.write_bytes(
+        _xlsx([["Số sê-ri", "Loại", "Mã xã", "Màn hình"], ["IMP-7", "cụm loa", commune.code, "LCD"]])
+    )
+    with pytest.raises(CommandError, match="nothing was imported"):
+        run("import", str(path))  # a panel on a speaker cluster
+    path.write_bytes(_xlsx([["Số sê-ri", "Loại", "Mã xã"], ["IMP-7", "cụm loa", commune.code]]))
+    assert "Registered 1 device(s)." in run("import", str(path))

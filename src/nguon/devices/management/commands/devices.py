@@ -39,6 +39,8 @@ class Command(BaseCommand):
         reg.add_argument("--vendor", default="")
         reg.add_argument("--model", default="")
         reg.add_argument("--name", default="")
+        imp = sub.add_parser("import", help="Register devices from a CSV/XLSX file: every row or none.")
+        imp.add_argument("file", type=Path)
         prov = sub.add_parser("provision", help="Issue credentials; print (or write) the one-time bundle.")
         prov.add_argument("serial", help="the device's serial number (or its device id)")
         prov.add_argument(
@@ -84,6 +86,20 @@ class Command(BaseCommand):
             name=options["name"],
         )
         self.stdout.write(f"Registered {device.device_id} ({device.serial}) in {unit.full_name}.")
+
+    def _import(self, options: dict[str, Any]) -> None:
+        from nguon.devices.services.imports import import_devices
+        from nguon.units.residential_import import FileRejectedError
+
+        try:
+            result = import_devices(actor=ACTOR, content=options["file"].read_bytes())
+        except (OSError, FileRejectedError) as error:
+            raise CommandError(str(error)) from None
+        if not result.ok:
+            for row_error in result.errors:
+                self.stderr.write(f"  row {row_error.row} [{row_error.column}]: {row_error.message}")
+            raise CommandError(f"{len(result.errors)} error(s); nothing was imported.")
+        self.stdout.write(f"Registered {result.created} device(s).")
 
     def _provision(self, options: dict[str, Any]) -> None:
         bundle = provisioning.provision_device(actor=ACTOR, device=self._device(options["serial"]))
