@@ -15,7 +15,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from nguon.core.access import SystemActor
-from nguon.devices.publisher import MemoryPublisher, use_publisher
+from nguon.devices.broker import server_account
+from nguon.devices.ingest_loop import IngestLoop
+from nguon.devices.publisher import MemoryPublisher, MqttPublisher, use_publisher
+
+from .mosquitto import SERVER_PASSWORD, Broker, http_server
 
 ACTOR = SystemActor("tests")
 
@@ -63,3 +67,37 @@ def device(db: Any, commune: Any, publisher: MemoryPublisher) -> Any:
 @pytest.fixture
 def blob(db: Any) -> Any:
     return store_blob()
+
+
+@pytest.fixture
+def broker(db, tmp_path, settings, monkeypatch, django_capture_on_commit_callbacks) -> Iterator[Broker]:
+    """A private Mosquitto, the project over HTTP, and the real MQTT publisher. The test runs inside one
+    transaction shared with the HTTP threads; commands are published when the services' blocks end."""
+    broker = Broker(tmp_path / "broker")
+    url = f"mqtt://127.0.0.1:{broker.port}"
+    settings.NGUON_MQTT_URL = settings.NGUON_DEVICE_MQTT_URL = url
+    settings.NGUON_MQTT_PASSWORD = SERVER_PASSWORD
+    monkeypatch.setattr("nguon.devices.ingest_loop.close_old_connections", lambda: None)  # shared connection
+    publisher = MqttPublisher(server_account(), client_id="nguon-test-publisher")
+    previous = use_publisher(publisher)
+    with http_server() as base_url:
+        settings.NGUON_PUBLIC_URL = base_url
+        yield broker
+    publisher.close()
+    use_publisher(previous)
+    broker.stop()
+
+
+@pytest.fixture
+def ingest(broker) -> Iterator[IngestLoop]:
+    loops: list[IngestLoop] = []
+
+    def start() -> IngestLoop:
+        loop = IngestLoop(server_account(), client_id="nguon-ingest-test", reconnect_max_s=1)
+        loop.start()
+        loops.append(loop)
+        return loop
+
+    yield start  # type: ignore[misc]
+    for loop in loops:
+        loop.stop()

@@ -17,58 +17,21 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from nguon.agent.core import Agent, AgentOptions
 from nguon.agent.sinks import NullSink
-from nguon.devices.broker import server_account
-from nguon.devices.ingest_loop import IngestLoop
 from nguon.devices.models import CommandRecord, DeviceEvent, DeviceState, PlayReceipt
 from nguon.devices.protocol import topics
 from nguon.devices.protocol.commands import encode
-from nguon.devices.publisher import MqttPublisher, use_publisher
 from nguon.devices.services.commands import send_command
 from nguon.devices.services.manifests import ManifestItem, set_manifest
 from nguon.devices.services.provisioning import provision_device
 from nguon.devices.services.registry import register_device
 
 from .conftest import ACTOR, store_blob
-from .mosquitto import BINARY, SERVER_PASSWORD, Broker, http_server, wait_for
+from .mosquitto import BINARY, SERVER_PASSWORD, wait_for
 
 pytestmark = [
     pytest.mark.mqtt,
     pytest.mark.skipif(BINARY is None, reason="mosquitto is not installed (scripts/setup-os.sh)"),
 ]
-
-
-@pytest.fixture
-def broker(db, tmp_path, settings, monkeypatch, django_capture_on_commit_callbacks) -> Iterator[Broker]:
-    """A private Mosquitto, the project over HTTP, and the real MQTT publisher. The test runs inside one
-    transaction shared with the HTTP threads; commands are published when the services' blocks end."""
-    broker = Broker(tmp_path / "broker")
-    url = f"mqtt://127.0.0.1:{broker.port}"
-    settings.NGUON_MQTT_URL = settings.NGUON_DEVICE_MQTT_URL = url
-    settings.NGUON_MQTT_PASSWORD = SERVER_PASSWORD
-    monkeypatch.setattr("nguon.devices.ingest_loop.close_old_connections", lambda: None)  # shared connection
-    publisher = MqttPublisher(server_account(), client_id="nguon-test-publisher")
-    previous = use_publisher(publisher)
-    with http_server() as base_url:
-        settings.NGUON_PUBLIC_URL = base_url
-        yield broker
-    publisher.close()
-    use_publisher(previous)
-    broker.stop()
-
-
-@pytest.fixture
-def ingest(broker) -> Iterator[IngestLoop]:
-    loops: list[IngestLoop] = []
-
-    def start() -> IngestLoop:
-        loop = IngestLoop(server_account(), client_id="nguon-ingest-test", reconnect_max_s=1)
-        loop.start()
-        loops.append(loop)
-        return loop
-
-    yield start  # type: ignore[misc]
-    for loop in loops:
-        loop.stop()
 
 
 def register(commune: Any, serial: str) -> Any:
