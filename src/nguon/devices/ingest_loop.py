@@ -2,7 +2,7 @@
 
 One MQTT session as the server account (persistent: ``clean_session=False`` with a fixed client id, so
 messages published while the ingest restarts wait in the broker). paho's network thread only queues
-messages; the calling thread stores them through :func:`services.ingest.handle_message` and only then
+messages; the calling thread stores them in batches (:func:`services.ingest_batch.handle_batch`) and only then
 acknowledges them to the broker (manual PUBACK), so a crash before storing means redelivery, not loss.
 Stored receipts are acknowledged to their device on ``nguon/v1/d/<id>/ack``.
 """
@@ -24,7 +24,8 @@ from nguon.devices.broker import ServerAccount
 from nguon.devices.protocol import topics
 from nguon.devices.protocol.commands import encode
 from nguon.devices.protocol.telemetry import receipt_ack
-from nguon.devices.services.ingest import Outcome, handle_message
+from nguon.devices.services.ingest import Outcome
+from nguon.devices.services.ingest_batch import handle_batch
 
 log = logging.getLogger("nguon.devices.ingest")
 BATCH = 500
@@ -45,7 +46,7 @@ class IngestLoop:
         account: ServerAccount,
         *,
         client_id: str = "nguon-ingest",
-        handler: Callable[[str, bytes], Outcome] = handle_message,
+        handler: Callable[[list[tuple[str, bytes]]], list[Outcome]] = handle_batch,
         reconnect_max_s: int = 10,
     ) -> None:
         self.account = account
@@ -84,18 +85,19 @@ class IngestLoop:
     def _on_message(self, client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage) -> None:
         self._queue.put(_Message(message.topic, bytes(message.payload), message.mid, message.qos))
 
-    def _handle(self, message: _Message) -> Outcome:
+    def _handle(self, batch: list[_Message]) -> list[Outcome]:
+        pairs = [(m.topic, m.payload) for m in batch]
         for attempt in (1, 2):
             try:
-                return self.handler(message.topic, message.payload)
+                return self.handler(pairs)
             except OperationalError:
                 close_old_connections()  # the database went away: one more try on a new connection
                 if attempt == 2:
-                    log.exception("ingest: database error; message on %s not stored", message.topic[:200])
+                    log.exception("ingest: database error; %d message(s) not stored", len(batch))
             except Exception:  # a bug must not stop the ingest
-                log.exception("ingest: failed on a message on %s", message.topic[:200])
+                log.exception("ingest: failed on a batch of %d message(s)", len(batch))
                 break
-        return Outcome("error")
+        return [Outcome("error") for _ in batch]
 
     def process_pending(self, timeout: float = 0.2) -> int:
         """Store what has arrived (up to one batch); returns how many messages were handled."""
@@ -109,8 +111,7 @@ class IngestLoop:
             except queue.Empty:
                 break
         acks: dict[str, list[str]] = defaultdict(list)
-        for message in batch:
-            outcome = self._handle(message)
+        for message, outcome in zip(batch, self._handle(batch), strict=True):
             self.counts[outcome.result] += 1
             if outcome.ack_ids:
                 acks[outcome.device_id].extend(outcome.ack_ids)

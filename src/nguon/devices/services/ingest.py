@@ -35,11 +35,11 @@ class Outcome:
     ack_ids: list[str] = field(default_factory=list)
 
 
-def _ts(value: Any) -> datetime | None:
+def optional_ts(value: Any) -> datetime | None:
     return parse_ts(value) if isinstance(value, str) else None
 
 
-def _bucket(moment: datetime) -> datetime:
+def heartbeat_bucket(moment: datetime) -> datetime:
     epoch = int(moment.timestamp())
     start = epoch - epoch % HeartbeatSample.BUCKET_SECONDS
     return datetime.fromtimestamp(start, UTC)
@@ -50,7 +50,7 @@ def _heartbeat(device: Device, message: dict[str, Any], now: datetime) -> None:
         device=device, defaults={"last_heartbeat_at": now, "heartbeat": message}
     )
     HeartbeatSample.objects.bulk_create(
-        [HeartbeatSample(device=device, bucket_start=_bucket(now), received_at=now, data=message)],
+        [HeartbeatSample(device=device, bucket_start=heartbeat_bucket(now), received_at=now, data=message)],
         ignore_conflicts=True,
     )
     firmware, level = message["firmware"], message["protocol"]
@@ -67,9 +67,9 @@ def _receipt(device: Device, message: dict[str, Any], now: datetime) -> str:
                 item_id=message["item"],
                 media_sha256=message.get("media") or "",
                 manifest_version=message["manifest_version"],
-                scheduled_at=_ts(message.get("scheduled_at")),
-                started_at=_ts(message.get("started_at")),
-                ended_at=_ts(message.get("ended_at")),
+                scheduled_at=optional_ts(message.get("scheduled_at")),
+                started_at=optional_ts(message.get("started_at")),
+                ended_at=optional_ts(message.get("ended_at")),
                 result=message["result"],
                 is_emergency=bool(message.get("emergency", False)),
                 detail=message.get("detail", ""),
@@ -85,7 +85,7 @@ def _event(device: Device, message: dict[str, Any], now: datetime) -> None:
     DeviceEvent.objects.create(
         device=device,
         kind=kind,
-        occurred_at=_ts(message.get("ts")),
+        occurred_at=optional_ts(message.get("ts")),
         received_at=now,
         seq=seq,
         command=message.get("command") or "",
@@ -103,7 +103,7 @@ def _event(device: Device, message: dict[str, Any], now: datetime) -> None:
         pending.update(refused_at=now, refusal_reason=message.get("reason", "")[:64])
 
 
-def _status(device: Device, message: dict[str, Any], now: datetime) -> None:
+def record_status(device: Device, message: dict[str, Any], now: datetime) -> None:
     online = message["state"] == "online"
     state, _ = DeviceState.objects.select_for_update().get_or_create(device=device)
     if state.is_online == online and state.online_changed_at is not None:
@@ -113,12 +113,12 @@ def _status(device: Device, message: dict[str, Any], now: datetime) -> None:
     DeviceEvent.objects.create(
         device=device,
         kind="connected" if online else "disconnected",
-        occurred_at=_ts(message.get("ts")),
+        occurred_at=optional_ts(message.get("ts")),
         received_at=now,
     )
 
 
-def _drop(reason: str, topic: str, detail: str = "") -> Outcome:
+def dropped(reason: str, topic: str, detail: str = "") -> Outcome:
     log.warning("ingest: dropped message on %s: %s %s", topic[:200], reason, detail[:300])
     return Outcome("dropped", reason=reason)
 
@@ -129,10 +129,10 @@ def handle_message(topic: str, payload: bytes, *, now: datetime | None = None) -
     try:
         telemetry: Telemetry = parse_telemetry(topic, payload)
     except TelemetryRejectedError as error:
-        return _drop(error.reason, topic, error.detail)
+        return dropped(error.reason, topic, error.detail)
     device = Device.objects.filter(device_id=telemetry.device_id).first()
     if device is None:
-        return _drop("unknown-device", topic)
+        return dropped("unknown-device", topic)
     message, leaf = telemetry.message, telemetry.leaf
     outcome = Outcome("stored", leaf=leaf, device_id=device.device_id)
     with transaction.atomic():
@@ -144,5 +144,5 @@ def handle_message(topic: str, payload: bytes, *, now: datetime | None = None) -
         elif leaf == topics.EVENT:
             _event(device, message, now)
         else:
-            _status(device, message, now)
+            record_status(device, message, now)
     return outcome
