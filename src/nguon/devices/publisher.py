@@ -49,6 +49,8 @@ class MqttPublisher:
 
     def _connect(self) -> mqtt.Client:
         client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=self.client_id, clean_session=True)
+        client.max_inflight_messages_set(1000)  # a fan-out publishes thousands at once
+        client.max_queued_messages_set(0)
         if self.account.password:
             client.username_pw_set(self.account.username, self.account.password)
         if self.account.address.tls:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -128,6 +128,41 @@ def register(request: HttpRequest, payload: DeviceIn) -> Any:
         **payload.model_dump(exclude={"unit_code", "residential_unit_code"}),
     )
     return Status(201, _out(device))
+
+
+class FanOutIn(Schema):
+    type: str
+    body: dict[str, Any] = Field(default_factory=dict)
+    unit_code: str | None = None
+    device_ids: list[str] = Field(default_factory=list)
+
+
+class FanOutOut(Schema):
+    sent: int
+
+
+@router.post(
+    "/commands",
+    response={201: FanOutOut, 404: ErrorOut, 422: ErrorOut},
+    summary="The same signed command to many devices: every device of a unit (commune, province) or a list",
+)
+def command_fanout(request: HttpRequest, payload: FanOutIn) -> Any:
+    devices = selectors.list_devices(user=request.user).filter(retired_on__isnull=True)
+    if payload.unit_code:
+        unit = _unit(payload.unit_code)
+        if unit is None:
+            raise Http404
+        devices = devices.filter(unit__path__startswith=unit.path)
+    if payload.device_ids:
+        devices = devices.filter(device_id__in=payload.device_ids)
+    if not payload.unit_code and not payload.device_ids:
+        return Status(
+            422, {"error": {"code": "invalid", "message": "Cần chọn đơn vị hoặc danh sách thiết bị."}}
+        )
+    records = commands.send_commands(
+        actor=request.user, devices=devices, type=payload.type, body=payload.body
+    )
+    return Status(201, FanOutOut(sent=len(records)))
 
 
 class ImportOut(Schema):

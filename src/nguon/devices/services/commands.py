@@ -86,6 +86,78 @@ def send_command(
     return record
 
 
+def send_commands(
+    *, actor: Any, devices: Iterable[Device], type: str, body: dict[str, Any] | None = None
+) -> list[CommandRecord]:
+    """The same command to many devices (an emergency to a commune, say): one transaction, one audit
+    event per commune, one signature per device, published together after the commit."""
+    if type not in CommandType.values:
+        raise ValidationError({"type": "Lệnh không hợp lệ."})
+    targets = sorted({d.pk: d for d in devices}.values(), key=lambda d: d.pk)
+    if not targets:
+        return []
+    checked: set[int] = set()
+    for device in targets:
+        if device.unit_id not in checked:
+            _check_allowed(actor, device, type)
+            checked.add(device.unit_id)
+    key = server_key()
+    body = body or {}
+    records: list[CommandRecord] = []
+    with transaction.atomic():
+        locked = list(
+            Device.objects.select_for_update().filter(pk__in=[d.pk for d in targets]).order_by("pk")
+        )
+        now = timezone.now()
+        for index, device in enumerate(locked):
+            device.last_command_seq += 1
+            try:
+                envelope = sign_command(
+                    key,
+                    device=device.device_id,
+                    seq=device.last_command_seq,
+                    type=type,
+                    body=body,
+                    ts=now,
+                    check=index == 0,
+                )
+            except MessageInvalidError as error:
+                raise ValidationError({"body": f"Nội dung lệnh không hợp lệ ({error})."}) from None
+            records.append(
+                CommandRecord(
+                    device=device,
+                    seq=device.last_command_seq,
+                    type=type,
+                    body=envelope["body"],
+                    envelope=envelope,
+                    media_sha256=_media_of(envelope["body"]),
+                    signed_at=now,
+                    issued_by=actor_user(actor),
+                    issued_by_label=actor_label(actor),
+                )
+            )
+        Device.objects.bulk_update(locked, ["last_command_seq"], batch_size=500)
+        CommandRecord.objects.bulk_create(records, batch_size=500)
+        by_unit: dict[int, list[Device]] = {}
+        for device in locked:
+            by_unit.setdefault(device.unit_id, []).append(device)
+        for unit_devices in by_unit.values():
+            audit.record(
+                actor=actor,
+                action="devices.command.fanout",
+                unit=unit_devices[0].unit,
+                after={"type": type, "body": body, "devices": [d.device_id for d in unit_devices]},
+                target_label=f"{type} → {len(unit_devices)} thiết bị",
+            )
+        ids = [r.pk for r in records if r.pk is not None] or list(
+            CommandRecord.objects.filter(device__in=locked, signed_at=now, type=type).values_list(
+                "pk", flat=True
+            )
+        )
+        transaction.on_commit(lambda: publish_commands(ids))
+    return records
+
+
 def publish_commands(record_ids: Iterable[int]) -> int:
     """Publish recorded commands (QoS 1) and stamp ``published_at``; returns how many were published.
 

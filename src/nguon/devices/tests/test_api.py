@@ -169,3 +169,55 @@ def test_media_downloads_support_ranges_and_only_what_the_manifest_uses(client, 
     assert beyond["Content-Range"] == f"bytes */{len(data)}"
     assert client.get(f"{BASE}/me/media/{other.sha256}", **bearer(token)).status_code == 404
     assert client.get(url).status_code == 401
+
+
+def test_one_command_to_every_device_of_a_commune(
+    client, technician, commune, other_commune, publisher, django_capture_on_commit_callbacks
+):
+    from nguon.core.models import AuditEvent
+    from nguon.devices.models import Device
+    from nguon.devices.protocol.commands import CommandVerifier
+    from nguon.devices.protocol.replay import MemorySequenceStore
+    from nguon.devices.services.registry import register_device
+    from nguon.devices.signing import server_key
+
+    mine = [
+        register_device(actor=ACTOR, kind="speaker_cluster", serial=f"FAN-{i}", unit=commune)
+        for i in range(3)
+    ]
+    elsewhere = register_device(actor=ACTOR, kind="speaker_cluster", serial="FAN-X", unit=other_commune)
+    body = {
+        "item": {
+            "id": "canh-bao",
+            "media": {"sha256": "c" * 64, "size": 1, "mime": "audio/mpeg", "url": "/x"},
+            "duration_ms": 1000,
+        }
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"{BASE}/commands",
+            {"type": "emergency-start", "body": body, "unit_code": "19"},
+            content_type="application/json",
+        )
+    assert response.status_code == 201
+    assert response.json() == {
+        "sent": 3
+    }  # the province was asked; the technician's commune is what they may command
+    assert len(publisher.sent) == 3
+    public = VerifyKey.from_b64(server_key().public_b64())
+    sent = dict(publisher.sent)
+    assert set(sent) == {f"nguon/v1/d/{d.device_id}/cmd" for d in mine}
+    for device in mine:
+        check = CommandVerifier(
+            device_id=device.device_id, public_key=public, sequences=MemorySequenceStore()
+        )
+        assert check.verify(sent[f"nguon/v1/d/{device.device_id}/cmd"]).body == body
+    assert Device.objects.get(pk=elsewhere.pk).last_command_seq == 0
+    assert AuditEvent.objects.filter(action="devices.command.fanout", unit_path=commune.path).count() == 1
+    bad = client.post(
+        f"{BASE}/commands",
+        {"type": "volume", "body": {"level": 500}, "unit_code": commune.code},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    assert CommandRecord.objects.filter(type="volume").count() == 0
