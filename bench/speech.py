@@ -1,13 +1,19 @@
 """Speech benchmark: a 1,000-word bulletin from text to a normalised MP3, beside raw ``espeak-ng`` +
 ``ffmpeg`` on the same text in the same run (goal: ratio ≤ 1.3×), and normalisation throughput.
 
-    .venv/bin/python bench/speech.py
+    .venv/bin/python bench/speech.py [runs]
+
+The two pipelines run in turn, ``runs`` times each (default 5); the medians of wall-clock time are
+compared. CPU seconds (this process and its children: espeak-ng, ffmpeg) are printed too, with the load
+average: Nguồn spreads its work over two cores, so on a machine busy with other work its wall-clock time
+suffers more than the single-process baseline's, and the CPU figures show what the work itself costs.
 """
 
 from __future__ import annotations
 
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -71,31 +77,48 @@ def raw_pipeline(text: str, out_dir: Path) -> None:
     )
 
 
+def cpu_seconds() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def main() -> None:
     call_command("migrate", verbosity=0)
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     text = bulletin()
     voice = services.builtin_voice("vi")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"data: {len(text.split()):,} words, {len(text):,} characters")
-    ours, raw = [], []
-    for _ in range(3):
+    load_before = os.getloadavg()[0]
+    ours, raw, ours_cpu, raw_cpu = [], [], [], []
+    for _ in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), cpu_seconds()
             result = services.synthesize_to_files(
                 text=text, voice=voice, out_dir=Path(tmp), stem="b", with_opus=False
             )
             ours.append(time.perf_counter() - start)
+            ours_cpu.append(cpu_seconds() - cpu)
         with tempfile.TemporaryDirectory() as tmp:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), cpu_seconds()
             raw_pipeline(text, Path(tmp))
             raw.append(time.perf_counter() - start)
+            raw_cpu.append(cpu_seconds() - cpu)
     m, b = statistics.median(ours), statistics.median(raw)
+    mc, bc = statistics.median(ours_cpu), statistics.median(raw_cpu)
+    mastered = result.mastered
     print(
-        f"text → normalised MP3 ({result.mastered.duration_seconds:.0f} s of audio, "
-        f"{result.mastered.loudness.integrated_lufs:.1f} LUFS, {result.mastered.passes} gain passes)"
+        f"text → normalised MP3 ({mastered.duration_seconds:.0f} s of audio; the MP3 measures "
+        f"{mastered.loudness.integrated_lufs:.1f} LUFS, true peak {mastered.loudness.true_peak_dbtp:.1f} dBTP; "
+        f"{mastered.passes} loudness passes)"
     )
     print(
         f"  nguon pipeline (MP3 only) p50 {m:6.2f} s   raw espeak-ng + ffmpeg p50 {b:6.2f} s   ratio {m / b:4.2f}×"
+        f"   (runs: {', '.join(f'{x:.2f}' for x in ours)} vs {', '.join(f'{x:.2f}' for x in raw)})"
+    )
+    print(
+        f"  CPU seconds p50: nguon {mc:5.2f}   raw {bc:5.2f}   ratio {mc / bc:4.2f}×   "
+        f"load average {load_before:.1f} → {os.getloadavg()[0]:.1f}"
     )
     sentences = split_sentences(text) * 10
     start = time.perf_counter()

@@ -2,8 +2,19 @@
 normalisation (EBU R128), MP3 and Opus encoding, duration, hash and waveform image.
 
 Loudness is reached with a measured gain and a peak limiter rather than ffmpeg's ``loudnorm`` (which
-dominated the pipeline's time, FIELD-NOTES): measure with ``ebur128``, apply the gain, limit the peaks,
-measure again and correct; two or three cheap passes land within ±0.3 LU of the target.
+dominated the pipeline's time, FIELD-NOTES). The work is arranged so that little is done twice:
+
+1. one ffmpeg run decodes, trims and writes the program at the source's own sample rate (48 kHz when
+   jingles are added or the rate is unusual) while a second, on the other core, meters its loudness and
+   sample peak;
+2. the gain is found by trial runs of gain + limiter + meter: six gains in two ffmpeg runs at once, on a
+   sample of long programs, usually once (:mod:`nguon.speech.loudness`); none when the limiter will not
+   act;
+3. one run limits and encodes the MP3, whose encoded bytes also go through a pipe to a second run (on the
+   other core) that decodes them, meters the loudness and true peak **of the MP3 itself** and draws the
+   waveform; the Opus file is encoded by a third run at the same time;
+4. if the MP3 misses the target by more than ±0.5 LU or its true peak is over the ceiling, the gain (or
+   the limit) is corrected from what was measured and step 3 is done once more.
 """
 
 from __future__ import annotations
@@ -11,23 +22,44 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 import shutil
-import subprocess
+import struct
 import tempfile
-from collections.abc import Sequence
+import wave
 from dataclasses import dataclass
 from pathlib import Path
 
-SAMPLE_RATE = 48_000
+from nguon.speech import ffmpeg, loudness
+from nguon.speech.ffmpeg import AudioError, Levels
+
+__all__ = [
+    "AudioError",
+    "AudioSettings",
+    "Loudness",
+    "MasteredAudio",
+    "ProbeResult",
+    "master",
+    "measure",
+    "probe",
+]
+
+SAMPLE_RATE = 48_000  # programs with jingles, and sources at a rate outside NATIVE_RATES
+NATIVE_RATES = range(8_000, 48_001)  # a source at one of these rates is processed at its own rate
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 MAX_DURATION_SECONDS = 3 * 3600
 SILENCE_LUFS = -60.0
 ACCEPTED_FORMATS = {"mp3", "wav", "ogg", "mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "flac", "aac"}
-
-
-class AudioError(Exception):
-    """The audio cannot be used; the message says why in plain Vietnamese."""
+#: LAME at a constant bit rate decodes about 0.45 dB quieter than its input (its quantiser rounds
+#: towards zero); the master is aimed that much higher so the MP3 lands on the target. The figure is
+#: corrected from the measured MP3 when a program differs (step 4 above).
+MP3_LEVEL_BIAS_LU = 0.45
+#: How far the measured MP3 may be from the target before the encode is corrected and done again.
+LOUDNESS_TOLERANCE_LU = 0.5
+#: Sample peaks are held this far below the true-peak ceiling: headroom for inter-sample peaks and for
+#: the codecs (Opus overshoots by up to ~1 dB). If the MP3's true peak is still over, the limit is lowered.
+PEAK_HEADROOM_DB = 0.8
+OPUS_PEAK_HEADROOM_DB = 1.5
+TRUE_PEAK_OVERSAMPLING = 4
 
 
 @dataclass(frozen=True)
@@ -71,25 +103,16 @@ class MasteredAudio:
     opus_path: Path
     waveform_path: Path
     duration_seconds: float
-    loudness: Loudness
+    loudness: Loudness  # of the MP3, as encoded (decoded and metered by ffmpeg)
     sha256: str
-    passes: int
-
-
-def _run(args: Sequence[str], *, timeout: float = 600) -> subprocess.CompletedProcess[bytes]:
-    if shutil.which(args[0]) is None:
-        raise AudioError(f"Chưa cài {args[0]} (apt-get install ffmpeg).")
-    try:
-        return subprocess.run(list(args), capture_output=True, timeout=timeout, check=False)  # noqa: S603
-    except subprocess.TimeoutExpired:
-        raise AudioError("Xử lý âm thanh quá lâu, đã dừng.") from None
+    passes: int  # loudness runs after the first analysis: trial rounds plus encodes
 
 
 def probe(path: Path) -> ProbeResult:
     """What the file really is (by content, never by name); :class:`AudioError` unless it is audio."""
     if path.stat().st_size > MAX_UPLOAD_BYTES:
         raise AudioError(f"Tệp âm thanh quá lớn (tối đa {MAX_UPLOAD_BYTES // 1024 // 1024} MB).")
-    result = _run(
+    result = ffmpeg.run(
         ["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams", str(path)],
         timeout=60,
     )
@@ -120,142 +143,153 @@ def probe(path: Path) -> ProbeResult:
     )
 
 
-_SUMMARY_I = re.compile(r"Summary:.*?I:\s+(-?[\d.]+|-inf)\s+LUFS", re.S)
-_SUMMARY_PEAK = re.compile(r"Summary:.*?True peak:\s+Peak:\s+(-?[\d.]+|-inf)\s+dBFS", re.S)
-
-
 def measure(path: Path, *, true_peak: bool = True) -> Loudness:
     """Integrated loudness and (unless skipped: it is the costly part) true peak, by ffmpeg's ebur128."""
-    meter = "ebur128=peak=true" if true_peak else "ebur128"
-    result = _run(["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-af", meter, "-f", "null", "-"])
+    meter = "ebur128=peak=true:framelog=verbose" if true_peak else "ebur128=framelog=verbose"
+    result = ffmpeg.run(
+        ["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-af", meter, "-f", "null", "-"]
+    )
     if result.returncode != 0:
         raise AudioError("Không đo được độ lớn âm thanh.")
-    return _parse_summary(result.stderr)
+    levels = ffmpeg.parse_levels(result.stderr)
+    return Loudness(levels.integrated_lufs, levels.peak_dbfs if true_peak else math.nan)
 
 
-def _prepare(source: Path, out: Path, *, trim: bool) -> None:
-    """Decode to 48 kHz mono PCM, trimming leading and trailing silence."""
-    filters = []
-    if trim:
-        edge = "silenceremove=start_periods=1:start_threshold=-50dB:start_silence=0.1"
-        filters += [edge, "areverse", edge, "areverse"]
-    filters.append(f"aresample={SAMPLE_RATE}")
-    result = _run(
-        [
-            "ffmpeg",
-            "-hide_banner",
-            "-v",
-            "error",
-            "-y",
-            "-i",
-            str(source),
-            "-af",
-            ",".join(filters),
-            "-ac",
-            "1",
-            "-c:a",
-            "pcm_s16le",
-            str(out),
-        ]
-    )
+# -- the program: decoded, trimmed, jingles added, metered ------------------------------------------------
+
+_METER = "ebur128=peak=sample:framelog=verbose"
+_EDGE = "silenceremove=start_periods=1:start_threshold=-50dB:start_silence=0.1"
+_UNDECODABLE = "Không giải mã được âm thanh."
+
+
+def _native_rate(source: Path) -> int:
+    """The rate the program is processed at: the source's own (read from a WAV header, else by ffprobe)
+    when usual, else 48 kHz. Resampling costs time and, for a 22.05 kHz voice, adds nothing."""
+    try:
+        with wave.open(str(source), "rb") as header:
+            rate = header.getframerate()
+    except (wave.Error, EOFError, OSError, struct.error):
+        result = ffmpeg.run(
+            [
+                "ffprobe",
+                "-v",
+                "error",
+                "-select_streams",
+                "a:0",
+                "-show_entries",
+                "stream=sample_rate",
+                "-of",
+                "csv=p=0",
+                str(source),
+            ],
+            timeout=60,
+        )
+        text = result.stdout.decode("ascii", "replace").strip()
+        rate = int(text) if result.returncode == 0 and text.isdigit() else 0
+    return rate if rate in NATIVE_RATES else SAMPLE_RATE
+
+
+def _write_program(inputs: list[Path], graph: str, out: Path, *, meter: bool, error: str) -> Levels | None:
+    """Run ``graph`` (ending in an unlabelled mono stream) into a 16-bit WAV; meter it on the way."""
+    args = ["ffmpeg", "-hide_banner", "-nostats", "-y"]
+    for path in inputs:
+        args += ["-i", str(path)]
+    graph += f",asplit=2[program][meter];[meter]{_METER},anullsink" if meter else "[program]"
+    result = ffmpeg.run([*args, "-filter_complex", graph, "-map", "[program]", "-c:a", "pcm_s16le", str(out)])
     if result.returncode != 0 or not out.exists() or out.stat().st_size <= 44:
-        raise AudioError("Không giải mã được âm thanh.")
+        raise AudioError(error)
+    return ffmpeg.parse_levels(result.stderr) if meter else None
 
 
-def _concat(parts: list[Path], out: Path) -> None:
-    inputs: list[str] = []
-    for part in parts:
-        inputs += ["-i", str(part)]
-    graph = "".join(f"[{i}:a]" for i in range(len(parts))) + f"concat=n={len(parts)}:v=0:a=1[a]"
-    result = _run(
-        [
-            "ffmpeg",
-            "-hide_banner",
-            "-v",
-            "error",
-            "-y",
-            *inputs,
-            "-filter_complex",
-            graph,
-            "-map",
-            "[a]",
-            "-c:a",
-            "pcm_s16le",
-            str(out),
-        ]
+def _mono(rate: int) -> str:
+    return f"aresample={rate},aformat=channel_layouts=mono"  # aresample is a no-op at the source's own rate
+
+
+def _decode(source: Path, out: Path, *, trim: bool, rate: int) -> None:
+    """Decode to mono 16-bit PCM at ``rate``, trimming silence at both ends."""
+    filters = f"{_EDGE},areverse,{_EDGE},areverse," if trim else ""
+    _write_program([source], f"[0:a]{filters}{_mono(rate)}", out, meter=False, error=_UNDECODABLE)
+
+
+def _decode_and_meter(source: Path, out: Path, *, trim: bool, rate: int) -> Levels:
+    """:func:`_decode`, while a second ffmpeg on the other core meters the source as the program will be
+    (mono, at ``rate``). The silence the first one trims weighs nothing in the meter: EBU R128 gates out
+    blocks under −70 LUFS and under 10 LU below the rest, and silence has no peaks."""
+    filters = f"{_EDGE},areverse,{_EDGE},areverse," if trim else ""
+    decode = ["ffmpeg", "-hide_banner", "-nostats", "-v", "error", "-y", "-i", str(source), "-filter_complex"]
+    decode += [f"[0:a]{filters}{_mono(rate)}[program]", "-map", "[program]", "-c:a", "pcm_s16le", str(out)]
+    meter = ["ffmpeg", "-hide_banner", "-nostats", "-i", str(source), "-filter_complex"]
+    meter += [f"[0:a]{_mono(rate)},{_METER}[out]", "-map", "[out]", "-f", "null", "-"]
+    decoded, metered = ffmpeg.run_parallel([decode, meter])
+    if decoded.returncode != 0 or not out.exists() or out.stat().st_size <= 44 or metered.returncode != 0:
+        raise AudioError(_UNDECODABLE)
+    return ffmpeg.parse_levels(metered.stderr)
+
+
+def _program(
+    source: Path, out: Path, tmp: Path, *, trim: bool, intro: Path | None, outro: Path | None
+) -> tuple[Levels, int]:
+    """The program to master, its loudness and sample peak, and its sample rate."""
+    if intro is None and outro is None:
+        rate = _native_rate(source)
+        return _decode_and_meter(source, out, trim=trim, rate=rate), rate
+    parts: list[Path] = []
+    for part, trim_part in ((intro, True), (source, trim), (outro, True)):
+        if part is not None:
+            path = tmp / f"part{len(parts)}.wav"
+            _decode(part, path, trim=trim_part, rate=SAMPLE_RATE)
+            parts.append(path)
+    graph = "".join(f"[{i}:a]" for i in range(len(parts))) + f"concat=n={len(parts)}:v=0:a=1"
+    levels = _write_program(parts, graph, out, meter=True, error="Không ghép được nhạc hiệu.")
+    assert levels is not None
+    return levels, SAMPLE_RATE
+
+
+# -- the encode -------------------------------------------------------------------------------------------
+
+
+def _mp3_meter(mp3_rate: int) -> str:
+    """Decoded MP3 → loudness, true peak and waveform. The true peak is read 4× oversampled as BS.1770 does
+    (its example filter has 12 taps a phase; 16 here), at the MP3's own rate rather than at 48 kHz."""
+    return (
+        "[0:a]asplit=3[l][p][w];"
+        "[l]ebur128=framelog=verbose,anullsink;"
+        f"[p]aresample={TRUE_PEAK_OVERSAMPLING * mp3_rate}:filter_size=16,aformat=sample_fmts=flt,"
+        "astats=measure_overall=Peak_level:measure_perchannel=none,anullsink;"
+        "[w]showwavespic=s=800x120:colors=#a3161a[wave]"
     )
-    if result.returncode != 0:
-        raise AudioError("Không ghép được nhạc hiệu.")
 
 
-def _parse_summary(stderr: bytes) -> Loudness:
-    text = stderr.decode("utf-8", "replace")
-    # ffmpeg may set a filter graph up twice (a probe, then the real run): the last summary is the real one.
-    text = text[text.rfind("Summary:") :] if "Summary:" in text else text
-    integrated, peak = _SUMMARY_I.search(text), _SUMMARY_PEAK.search(text)
-    if integrated is None:
-        raise AudioError("Không đo được độ lớn âm thanh.")
-
-    def number(raw: str) -> float:
-        return -math.inf if raw == "-inf" else float(raw)
-
-    return Loudness(number(integrated.group(1)), number(peak.group(1)) if peak else math.nan)
+def _mp3_rate(program_rate: int) -> int:
+    """A voice at 22.05 kHz or less has nothing above 11 kHz: its MP3 stays at 22.05 kHz (MPEG-2 Layer III,
+    which every MP3 decoder plays), which halves the encoder's work; anything richer is 44.1 kHz."""
+    return 22_050 if program_rate <= 22_050 else 44_100
 
 
-def _limit_chain(gain_db: float, peak_limit_db: float) -> str:
-    limit = 10 ** (peak_limit_db / 20)
-    return f"volume={gain_db:.2f}dB,alimiter=limit={limit:.4f}:attack=5:release=50:level=false"
+def _head(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(3)
 
 
-def _trial(program: Path, *, gain_db: float, peak_limit_db: float) -> Loudness:
-    """Integrated loudness after gain and limiter, without encoding anything (cheap)."""
-    result = _run(
-        [
-            "ffmpeg",
-            "-hide_banner",
-            "-nostats",
-            "-i",
-            str(program),
-            "-af",
-            f"{_limit_chain(gain_db, peak_limit_db)},ebur128",
-            "-f",
-            "null",
-            "-",
-        ]
-    )
-    return _parse_summary(result.stderr)
-
-
-def _final(
+def _encode(
     program: Path,
     *,
     gain_db: float,
     peak_limit_db: float,
     settings: AudioSettings,
+    mp3_rate: int,
     mp3: Path,
     opus: Path | None,
     png: Path,
-) -> Loudness:
-    """Gain, limit, then in the same ffmpeg run: encode MP3 (and Opus), draw the waveform and measure the
-    master's loudness and true peak."""
-    branches = 4 if opus is not None else 3
-    labels = ["m", "w", "e", "o"][:branches]
-    graph = (
-        f"[0:a]{_limit_chain(gain_db, peak_limit_db)},asplit={branches}"
-        + "".join(f"[{x}]" for x in labels)
-        + ";[w]showwavespic=s=800x120:colors=#a3161a[wave];[e]ebur128=peak=true[meter]"
-    )
-    args = [
-        "ffmpeg",
-        "-hide_banner",
-        "-nostats",
-        "-y",
-        "-i",
-        str(program),
-        "-filter_complex",
-        graph,
+) -> Levels:
+    """Limit and encode the MP3 while a second ffmpeg meters the MP3 as it is written and draws the
+    waveform, and a third encodes the Opus file; returns the MP3's loudness and true peak."""
+    chain = ffmpeg.limit_chain(gain_db, peak_limit_db)
+    quiet = ["ffmpeg", "-hide_banner", "-nostats", "-v", "error", "-y", "-i", str(program), "-af", chain]
+    encoder = [
+        *quiet,
         "-map",
-        "[m]",
+        "0:a",
         "-c:a",
         "libmp3lame",
         "-b:a",
@@ -263,37 +297,51 @@ def _final(
         "-compression_level",
         "7",
         "-ar",
-        "44100",
-        str(mp3),
-        "-map",
-        "[wave]",
-        "-frames:v",
-        "1",
-        str(png),
-        "-map",
-        "[meter]",
+        str(mp3_rate),
         "-f",
-        "null",
-        "-",
+        "tee",
+        f"{ffmpeg.escape_tee(str(mp3))}|[f=mp3:onfail=ignore]pipe:1",
     ]
+    meter = [
+        "ffmpeg",
+        "-hide_banner",
+        "-nostats",
+        "-f",
+        "mp3",
+        "-i",
+        "pipe:0",
+        "-filter_complex",
+        _mp3_meter(mp3_rate),
+    ]
+    meter += ["-map", "[wave]", "-frames:v", "1", "-update", "1", "-y", str(png)]
+    others = []
     if opus is not None:
-        args += [
-            "-map",
-            "[o]",
-            "-c:a",
-            "libopus",
-            "-b:a",
-            f"{settings.opus_bitrate_kbps}k",
-            "-application",
-            "audio",
-            "-compression_level",
-            "5",
-            str(opus),
-        ]
-    result = _run(args)
-    if result.returncode != 0 or not mp3.exists():
+        others.append(
+            [
+                *quiet,
+                "-c:a",
+                "libopus",
+                "-b:a",
+                f"{settings.opus_bitrate_kbps}k",
+                "-application",
+                "audio",
+                "-compression_level",
+                "5",
+                "-ar",
+                "48000",
+                str(opus),
+            ]
+        )
+    encoded, metered, *rest = ffmpeg.run_piped(encoder, meter, others)
+    outputs = [mp3] if opus is None else [mp3, opus]
+    if any(r.returncode != 0 for r in (encoded, *rest)) or not all(
+        p.exists() and p.stat().st_size for p in outputs
+    ):
         raise AudioError("Không mã hóa được MP3/Opus.")
-    return _parse_summary(result.stderr)
+    levels = ffmpeg.parse_levels(metered.stderr) if metered.returncode == 0 else None
+    if levels is None or not math.isfinite(levels.integrated_lufs) or math.isnan(levels.peak_dbfs):
+        raise AudioError("Không đo được độ lớn âm thanh.")
+    return levels
 
 
 def master(
@@ -311,47 +359,63 @@ def master(
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="nguon-audio-") as tmp_name:
         tmp = Path(tmp_name)
-        body = tmp / "body.wav"
-        _prepare(source, body, trim=settings.trim_silence)
-        parts = [body]
-        if intro is not None:
-            _prepare(intro, tmp / "intro.wav", trim=True)
-            parts.insert(0, tmp / "intro.wav")
-        if outro is not None:
-            _prepare(outro, tmp / "outro.wav", trim=True)
-            parts.append(tmp / "outro.wav")
-        program = body
-        if len(parts) > 1:
-            program = tmp / "program.wav"
-            _concat(parts, program)
-        loudness = measure(program, true_peak=False)
-        if loudness.integrated_lufs < SILENCE_LUFS:
-            raise AudioError("Âm thanh gần như im lặng; không có gì để phát.")
-        # Sample peaks are held below the true-peak ceiling with headroom for inter-sample peaks and for
-        # the codecs (Opus overshoots by up to ~1 dB). The limiter lowers the loudness a little, so the
-        # gain is corrected on cheap trial runs before the one run that encodes and measures.
-        peak_limit = settings.true_peak_dbtp - (1.5 if with_opus else 0.8)
-        gain = settings.target_lufs - loudness.integrated_lufs
-        passes = 1
-        for passes in range(1, 4):  # noqa: B007 - the count is reported
-            error = (
-                settings.target_lufs - _trial(program, gain_db=gain, peak_limit_db=peak_limit).integrated_lufs
-            )
-            if abs(error) <= 0.3:
-                break
-            gain += error
-        mp3, png = out_dir / f"{stem}.mp3", out_dir / f"{stem}.png"
-        opus = out_dir / f"{stem}.opus" if with_opus else None
-        final = _final(
-            program, gain_db=gain, peak_limit_db=peak_limit, settings=settings, mp3=mp3, opus=opus, png=png
+        program = tmp / "program.wav"
+        source_levels, rate = _program(
+            source, program, tmp, trim=settings.trim_silence, intro=intro, outro=outro
         )
-        duration = probe(mp3).duration_seconds
+        if source_levels.integrated_lufs < SILENCE_LUFS:
+            raise AudioError("Âm thanh gần như im lặng; không có gì để phát.")
+        with wave.open(str(program), "rb") as header:  # written by ffmpeg just now
+            seconds = header.getnframes() / rate
+        mp3_rate = _mp3_rate(rate)
+        headroom = OPUS_PEAK_HEADROOM_DB if with_opus else PEAK_HEADROOM_DB
+        peak_limit = min(0.0, max(-24.0, settings.true_peak_dbtp - headroom))  # what alimiter takes
+        bias, passes = MP3_LEVEL_BIAS_LU, 0
+        mp3, png = tmp / "master.mp3", tmp / "waveform.png"
+        opus = tmp / "master.opus" if with_opus else None
+        for attempt in (1, 2):
+            solution = loudness.solve_gain(
+                source_lufs=source_levels.integrated_lufs,
+                source_peak_dbfs=source_levels.peak_dbfs,
+                aim_lufs=settings.target_lufs + bias,
+                peak_limit_dbfs=peak_limit,
+                measure=loudness.ffmpeg_meter(
+                    program,
+                    peak_limit_dbfs=peak_limit,
+                    program_lufs=source_levels.integrated_lufs,
+                    seconds=seconds,
+                ),
+            )
+            passes += solution.rounds + 1
+            final = _encode(
+                program,
+                gain_db=solution.gain_db,
+                peak_limit_db=peak_limit,
+                settings=settings,
+                mp3_rate=mp3_rate,
+                mp3=mp3,
+                opus=opus,
+                png=png,
+            )
+            error = settings.target_lufs - final.integrated_lufs
+            excess = final.peak_dbfs - settings.true_peak_dbtp
+            if attempt == 2 or (abs(error) <= LOUDNESS_TOLERANCE_LU and excess <= 0):
+                break
+            bias += error  # this program's own encoder shift, as measured
+            if excess > 0:
+                peak_limit -= excess + 0.2
+        results = [(mp3, out_dir / f"{stem}.mp3"), (png, out_dir / f"{stem}.png")]
+        if opus is not None:
+            results.append((opus, out_dir / f"{stem}.opus"))
+        for produced, destination in results:
+            shutil.move(produced, destination)
+    mp3_path = out_dir / f"{stem}.mp3"
     return MasteredAudio(
-        mp3,
-        opus or mp3.with_suffix(".opus"),
-        png,
-        duration,
-        final,
-        hashlib.sha256(mp3.read_bytes()).hexdigest(),
+        mp3_path,
+        out_dir / f"{stem}.opus",
+        out_dir / f"{stem}.png",
+        round(seconds, 3),  # the program's own length: the MP3 holds exactly that (gapless header)
+        Loudness(final.integrated_lufs, final.peak_dbfs),
+        hashlib.sha256(mp3_path.read_bytes()).hexdigest(),
         passes,
     )

@@ -32,7 +32,7 @@ from nguon.units.models import AdministrativeUnit
 logger = logging.getLogger(__name__)
 
 #: Bump when the pipeline changes what it produces, so cached renders are redone.
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2  # 2: a 22.05 kHz voice keeps its rate in the MP3; loudness is read on the MP3
 MAX_SOURCE_CHARS = 100_000
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nguon.speech import audio
+from nguon.speech import audio, ffmpeg, loudness
 from nguon.speech.engines import EngineError, SynthesisRequest
 from nguon.speech.engines.espeak import EspeakEngine
 
@@ -175,3 +175,110 @@ def test_every_vietnamese_espeak_voice_speaks(voice):
     )
     assert wav.startswith(b"RIFF")
     assert len(wav) > 10_000
+
+
+# -- the fast mastering path ------------------------------------------------------------------------------
+
+
+def test_a_22khz_voice_keeps_its_rate_and_the_figures_are_the_mp3s(speech_wav, tmp_path):
+    assert audio.probe(speech_wav).sample_rate == 22_050  # espeak-ng
+    result = audio.master(speech_wav, tmp_path / "out", stem="v", with_opus=False)
+    mp3 = audio.probe(result.mp3_path)
+    assert (mp3.codec, mp3.sample_rate, mp3.channels) == ("mp3", 22_050, 1)
+    measured = audio.measure(result.mp3_path)
+    assert result.loudness.integrated_lufs == pytest.approx(measured.integrated_lufs, abs=0.15)
+    assert result.loudness.true_peak_dbtp == pytest.approx(measured.true_peak_dbtp, abs=0.2)
+    assert abs(measured.integrated_lufs - -16.0) <= audio.LOUDNESS_TOLERANCE_LU
+    assert result.loudness.true_peak_dbtp <= -1.0
+    assert result.duration_seconds == pytest.approx(mp3.duration_seconds, abs=0.2)
+    assert not result.opus_path.exists()
+
+
+@pytest.mark.parametrize(
+    ("rate", "channels", "mp3_rate"), [(48_000, 2, 44_100), (96_000, 2, 44_100), (8_000, 1, 22_050)]
+)
+def test_other_rates_and_stereo(speech_wav, tmp_path, rate, channels, mp3_rate):
+    source = tmp_path / "source.wav"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(speech_wav), "-ar", str(rate), "-ac", str(channels), str(source)],
+        check=True,
+    )
+    result = audio.master(source, tmp_path / "out", stem="r")
+    assert audio.probe(result.mp3_path).sample_rate == mp3_rate
+    for path in (result.mp3_path, result.opus_path):
+        loudness = audio.measure(path)
+        assert abs(loudness.integrated_lufs - -16.0) <= 1.0, (path, loudness)
+        assert loudness.true_peak_dbtp <= -0.5
+
+
+def count_encodes(monkeypatch) -> list[float]:
+    gains: list[float] = []
+    encode = audio._encode
+
+    def counted(program, **kwargs):
+        gains.append(kwargs["gain_db"])
+        return encode(program, **kwargs)
+
+    monkeypatch.setattr(audio, "_encode", counted)
+    return gains
+
+
+def test_a_wrong_guess_of_the_encoder_shift_is_corrected_from_the_measured_mp3(
+    speech_wav, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(audio, "MP3_LEVEL_BIAS_LU", 3.0)  # the truth is about 0.45
+    gains = count_encodes(monkeypatch)
+    result = audio.master(speech_wav, tmp_path / "out", stem="c", with_opus=False)
+    assert len(gains) == 2
+    assert gains[1] < gains[0] - 1.5
+    assert abs(audio.measure(result.mp3_path).integrated_lufs - -16.0) <= audio.LOUDNESS_TOLERANCE_LU
+    assert result.passes >= 2
+
+
+def test_a_true_peak_over_the_ceiling_is_corrected_by_lowering_the_limit(speech_wav, tmp_path, monkeypatch):
+    monkeypatch.setattr(audio, "PEAK_HEADROOM_DB", -0.9)  # the limiter at −0.1 dBFS: too little headroom
+    gains = count_encodes(monkeypatch)
+    result = audio.master(speech_wav, tmp_path / "out", stem="p", with_opus=False)
+    assert len(gains) == 2
+    measured = audio.measure(result.mp3_path)
+    assert result.loudness.true_peak_dbtp <= -1.0
+    assert measured.true_peak_dbtp <= -1.0 + 0.1  # ffmpeg's meter rounds to a tenth
+    assert abs(measured.integrated_lufs - -16.0) <= 1.0
+
+
+def test_a_long_program_is_tried_on_a_sample_and_still_lands_on_target(speech_wav, tmp_path, monkeypatch):
+    long = tmp_path / "long.wav"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-stream_loop", "12", "-i", str(speech_wav), "-c", "copy", str(long)],
+        check=True,
+    )
+    assert audio.probe(long).duration_seconds > loudness.SAMPLE_ABOVE_SECONDS
+    commands: list[list[str]] = []
+    run = ffmpeg.run
+
+    def recorded(command, **kwargs):
+        commands.append(list(command))
+        return run(command, **kwargs)
+
+    monkeypatch.setattr(ffmpeg, "run", recorded)
+    result = audio.master(long, tmp_path / "out", stem="l", with_opus=False)
+    trials = [c for c in commands if "alimiter" in " ".join(c)]
+    assert trials
+    assert all(loudness.SAMPLE_SELECT in " ".join(c) for c in trials)
+    assert abs(audio.measure(result.mp3_path).integrated_lufs - -16.0) <= audio.LOUDNESS_TOLERANCE_LU
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x22\x56\x00\x00",  # header cut short
+        b"RIFF\xff\xff\xff\x7fWAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x00\x00\x00\x00" + bytes(64),  # rate 0
+        b"RIFF\x00\x00\x00\x00WAVEdata" + bytes(4000),  # no format at all
+        b"\xff\xfb\x90\x00" + bytes(2000),  # an MP3 frame header and nothing decodable
+    ],
+)
+def test_broken_sources_are_refused_not_crashed_on(tmp_path, content):
+    source = tmp_path / "broken.wav"
+    source.write_bytes(content)
+    with pytest.raises(audio.AudioError):
+        audio.master(source, tmp_path / "out", stem="b")
