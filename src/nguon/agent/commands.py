@@ -48,21 +48,53 @@ class CommandHandler:
         agent.player.start(item, path, kind=PLAY_NOW, manifest_version=self._version())
 
     def _emergency_start(self, command: Command) -> None:
-        agent, item = self.agent, command.body["item"]
-        agent.settings["emergency"] = {"item": item, "remaining": int(command.body.get("repeat", 1))}
+        body = command.body
+        self.start_emergency(body["item"], repeat=int(body.get("repeat", 1)), emergency_id=body.get("id"))
+        self.agent.event("emergency-started", seq=command.seq)
+
+    def _emergency_stop(self, command: Command) -> None:
+        current = self.agent.settings.get("emergency")
+        wanted = command.body.get("id")
+        if current and wanted and current.get("id") and current["id"] != wanted:
+            return  # a stop for another broadcast
+        self.stop_emergency()
+        self.agent.event("emergency-stopped", seq=command.seq)
+
+    def start_emergency(self, item: dict[str, Any], *, repeat: int, emergency_id: str | None) -> None:
+        agent = self.agent
+        agent.settings["emergency"] = {"id": emergency_id, "item": item, "remaining": repeat}
         agent.save_settings()
         agent.player.stop_current(NOT_EMERGENCY)  # preempt at once; its receipt says interrupted
         if agent.ensure_media(item) is None:
             raise RuntimeError("emergency media could not be fetched; the schedule stays suspended")
         self.keep_emergency_playing(agent.settings["emergency"])
-        agent.event("emergency-started", seq=command.seq)
 
-    def _emergency_stop(self, command: Command) -> None:
+    def stop_emergency(self) -> None:
         agent = self.agent
+        current = agent.settings.get("emergency")
+        if current and current.get("id"):
+            agent.settings["ended_emergencies"] = [
+                *agent.settings.get("ended_emergencies", []),
+                current["id"],
+            ][-20:]
         agent.settings["emergency"] = None
         agent.save_settings()
         agent.player.stop_current(frozenset({EMERGENCY}))
-        agent.event("emergency-stopped", seq=command.seq)
+
+    def reconcile_emergency(self, manifest: dict[str, Any]) -> None:
+        """Join an emergency the manifest says is on (started while this device was away), or leave
+        one it says has ended."""
+        block = manifest.get("emergency")
+        current = self.agent.settings.get("emergency")
+        if block and block["id"] not in self.agent.settings.get("ended_emergencies", []):
+            if current is None or current.get("id") != block["id"]:
+                log.info("manifest: joining emergency %s", block["id"])
+                self.start_emergency(block["item"], repeat=block["repeat"], emergency_id=block["id"])
+                self.agent.event("emergency-started", detail=f"from manifest v{manifest['version']}")
+        elif block is None and current and current.get("id"):
+            log.info("manifest: emergency %s has ended", current["id"])
+            self.stop_emergency()
+            self.agent.event("emergency-stopped", detail=f"from manifest v{manifest['version']}")
 
     def keep_emergency_playing(self, emergency: dict[str, Any]) -> None:
         """While in emergency mode: play the emergency item its ``remaining`` times, then stay silent."""

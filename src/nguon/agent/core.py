@@ -109,6 +109,7 @@ class Agent:
                 log.warning("cached manifest rejected; waiting for a fresh one")
         self.handled: set[str] = set(self.storage.read("handled.json", []))
         self._sync_requested = threading.Event()
+        self._emergency_check = threading.Event()
         self._sync_thread: threading.Thread | None = None
         self._last_sync = 0.0
         self._next_heartbeat = 0.0
@@ -269,8 +270,12 @@ class Agent:
                     },
                 )
             log.info("sync: manifest v%s (%d items)", manifest["version"], len(manifest["items"]))
-        for item in list((self.manifest or {}).get("items", [])):
+            self._emergency_check.set()  # reconciled by the main loop, which owns playback
+        manifest_now = self.manifest or {}
+        for item in list(manifest_now.get("items", [])):
             self.ensure_media(item)
+        if manifest_now.get("emergency"):
+            self.ensure_media(manifest_now["emergency"]["item"])
 
     def ensure_media(self, item: dict[str, Any]) -> Path | None:
         media = item["media"]
@@ -370,6 +375,12 @@ class Agent:
             except queue.Empty:
                 break
             self.commands.handle(command)
+        if self._emergency_check.is_set() and self.manifest is not None:
+            self._emergency_check.clear()
+            try:
+                self.commands.reconcile_emergency(self.manifest)
+            except RuntimeError as error:
+                log.warning("emergency from the manifest: %s", error)
         self._maybe_sync()
         self.schedule()
         self._maybe_heartbeat()

@@ -14,6 +14,7 @@ from nguon.devices.models import (
     DeviceEvent,
     DeviceGroup,
     DeviceManifest,
+    EmergencyBroadcast,
     PlayReceipt,
     RadioStation,
 )
@@ -87,3 +88,8 @@ class PlayReceiptAdmin(_DevicesAdmin):
 class DeviceEventAdmin(_DevicesAdmin):
     list_display = ("device", "kind", "reason", "seq", "occurred_at", "received_at")
     list_filter = ("kind",)
+
+
+@admin.register(EmergencyBroadcast, site=admin_site)
+class EmergencyBroadcastAdmin(_DevicesAdmin):
+    list_display = ("title", "unit", "started_at", "started_by", "stopped_at", "stopped_by")

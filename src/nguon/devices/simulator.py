@@ -178,6 +178,7 @@ class VirtualDevice:
             await self._event("manifest-error", detail=str(error))
             return
         self.etag = response.etag
+        self.emergency = self.manifest.get("emergency") is not None
         self.stats.counts["manifests"] += 1
 
     # -- commands --------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Models of the devices app, one module per concern."""
 
 from nguon.devices.models.commands import CommandRecord
+from nguon.devices.models.emergencies import EmergencyBroadcast
 from nguon.devices.models.manifests import DeviceManifest
 from nguon.devices.models.registry import Device, DeviceCredential, DeviceGroup, RadioStation
 from nguon.devices.models.telemetry import DeviceEvent, DeviceState, HeartbeatSample, PlayReceipt
@@ -13,6 +14,7 @@ __all__ = [
     "DeviceGroup",
     "DeviceManifest",
     "DeviceState",
+    "EmergencyBroadcast",
     "HeartbeatSample",
     "PlayReceipt",
     "RadioStation",

@@ -25,7 +25,13 @@ class ManifestInvalidError(ValueError):
 
 
 def build_manifest(
-    *, device: str, version: int, mode: str, items: list[dict[str, Any]], generated_at: datetime
+    *,
+    device: str,
+    version: int,
+    mode: str,
+    items: list[dict[str, Any]],
+    generated_at: datetime,
+    emergency: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The unsigned manifest (what the server stores); items sorted by start time, then id."""
     ordered = sorted(items, key=lambda item: (item["start"], item["id"]))
@@ -36,6 +42,7 @@ def build_manifest(
         "generated_at": format_ts(generated_at),
         "mode": mode,
         "items": ordered,
+        "emergency": emergency,
     }
 
 

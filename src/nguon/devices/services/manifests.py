@@ -18,7 +18,7 @@ from django.utils import timezone
 from nguon.content.models import MediaBlob
 from nguon.core import access, audit
 from nguon.devices.choices import CommandType
-from nguon.devices.models import Device, DeviceManifest
+from nguon.devices.models import Device, DeviceManifest, EmergencyBroadcast
 from nguon.devices.protocol.manifests import build_manifest, manifest_etag
 from nguon.devices.protocol.timestamps import format_ts
 from nguon.devices.services.actors import actor_label
@@ -86,6 +86,82 @@ def get_current_manifest(device: Device) -> DeviceManifest | None:
     return DeviceManifest.objects.filter(device=device).order_by("-version").first()
 
 
+def emergency_block(device: Device) -> dict[str, Any] | None:
+    """The manifest's ``emergency``: the device's newest active emergency broadcast, or None."""
+    broadcast = (
+        EmergencyBroadcast.objects.filter(devices=device, stopped_at__isnull=True)
+        .order_by("-started_at")
+        .first()
+    )
+    if broadcast is None:
+        return None
+    return {
+        "id": broadcast.protocol_id,
+        "item": broadcast.item,
+        "repeat": broadcast.repeat,
+        "since": format_ts(broadcast.started_at),
+    }
+
+
+def _write(
+    *, actor: Any, device: Device, items: list[dict[str, Any]] | None, notify: bool, action: str
+) -> DeviceManifest:
+    """A new manifest version when the items (``None``: keep the current ones) or the emergency changed."""
+    with transaction.atomic():
+        Device.objects.select_for_update().filter(pk=device.pk).first()
+        current = get_current_manifest(device)
+        if items is None:
+            items = list(current.body["items"]) if current is not None else []
+        emergency = emergency_block(device)
+        version = current.version + 1 if current is not None else 1
+        body = build_manifest(
+            device=device.device_id,
+            version=version,
+            mode=device.mode,
+            items=items,
+            generated_at=timezone.now(),
+            emergency=emergency,
+        )
+        if (
+            current is not None
+            and current.body["items"] == body["items"]
+            and current.body.get("emergency") == emergency
+        ):
+            return current
+        media = {item["media"]["sha256"] for item in items}
+        if emergency is not None:
+            media.add(emergency["item"]["media"]["sha256"])
+        manifest = DeviceManifest.objects.create(
+            device=device,
+            version=version,
+            etag=manifest_etag(body),
+            body=body,
+            media_sha256=sorted(media),
+            created_at=timezone.now(),
+            created_by_label=actor_label(actor),
+        )
+        audit.record(
+            actor=actor,
+            action=action,
+            target=device,
+            unit=device.unit,
+            after={
+                "version": version,
+                "etag": manifest.etag,
+                "items": [i["id"] for i in items],
+                "emergency": emergency["id"] if emergency else None,
+            },
+        )
+        if notify:
+            send_command(
+                actor=access.SystemActor("manifests"),
+                device=device,
+                type=CommandType.MANIFEST_CHANGED,
+                body={"version": version, "etag": manifest.etag},
+            )
+    return manifest
+
+
 def set_manifest(
     *, actor: Any, device: Device, items: list[ManifestItem], notify: bool = True
 ) -> DeviceManifest:
@@ -96,40 +172,10 @@ def set_manifest(
     built = [_item(entry) for entry in items]
     if len({item["id"] for item in built}) != len(built):
         raise ValidationError({"items": "Mã mục bị trùng."})
-    with transaction.atomic():
-        Device.objects.select_for_update().filter(pk=device.pk).first()
-        current = get_current_manifest(device)
-        version = current.version + 1 if current is not None else 1
-        body = build_manifest(
-            device=device.device_id,
-            version=version,
-            mode=device.mode,
-            items=built,
-            generated_at=timezone.now(),
-        )
-        if current is not None and current.body["items"] == body["items"]:
-            return current
-        manifest = DeviceManifest.objects.create(
-            device=device,
-            version=version,
-            etag=manifest_etag(body),
-            body=body,
-            media_sha256=sorted({item["media"]["sha256"] for item in built}),
-            created_at=timezone.now(),
-            created_by_label=actor_label(actor),
-        )
-        audit.record(
-            actor=actor,
-            action="devices.manifest.set",
-            target=device,
-            unit=device.unit,
-            after={"version": version, "etag": manifest.etag, "items": [i["id"] for i in built]},
-        )
-        if notify:
-            send_command(
-                actor=access.SystemActor("manifests"),
-                device=device,
-                type=CommandType.MANIFEST_CHANGED,
-                body={"version": version, "etag": manifest.etag},
-            )
-    return manifest
+    return _write(actor=actor, device=device, items=built, notify=notify, action="devices.manifest.set")
+
+
+def refresh_emergency(*, actor: Any, device: Device) -> DeviceManifest:
+    """Put the device's current emergency state into its manifest (called by the emergency services,
+    which command the connected devices themselves, so no ``manifest-changed`` is sent)."""
+    return _write(actor=actor, device=device, items=None, notify=False, action="devices.manifest.emergency")
