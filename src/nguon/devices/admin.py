@@ -10,6 +10,7 @@ from nguon.core.admin_site import ScopedAdmin, admin_site
 from nguon.devices.models import (
     CommandRecord,
     Device,
+    DeviceAlert,
     DeviceCredential,
     DeviceEvent,
     DeviceGroup,
@@ -93,3 +94,9 @@ class DeviceEventAdmin(_DevicesAdmin):
 @admin.register(EmergencyBroadcast, site=admin_site)
 class EmergencyBroadcastAdmin(_DevicesAdmin):
     list_display = ("title", "unit", "started_at", "started_by", "stopped_at", "stopped_by")
+
+
+@admin.register(DeviceAlert, site=admin_site)
+class DeviceAlertAdmin(_DevicesAdmin):
+    list_display = ("device", "kind", "detail", "noticed_at", "opened_at", "closed_at")
+    list_filter = ("kind",)

@@ -1,5 +1,6 @@
 """Models of the devices app, one module per concern."""
 
+from nguon.devices.models.alerts import DeviceAlert
 from nguon.devices.models.commands import CommandRecord
 from nguon.devices.models.emergencies import EmergencyBroadcast
 from nguon.devices.models.manifests import DeviceManifest
@@ -9,6 +10,7 @@ from nguon.devices.models.telemetry import DeviceEvent, DeviceState, HeartbeatSa
 __all__ = [
     "CommandRecord",
     "Device",
+    "DeviceAlert",
     "DeviceCredential",
     "DeviceEvent",
     "DeviceGroup",

@@ -58,6 +58,8 @@ class Command(BaseCommand):
         )
         send.add_argument("--body", default="{}", help="JSON body, e.g. '{\"level\": 60}'")
         sub.add_parser("list", help="Every device with its derived status.")
+        alerts = sub.add_parser("alerts", help="Open and close alerts (run every minute or so).")
+        alerts.add_argument("--threshold-minutes", type=int, default=15)
 
     def handle(self, *args: Any, **options: Any) -> None:
         handler = getattr(self, "_" + options["subcommand"].replace("-", "_"))
@@ -155,6 +157,16 @@ class Command(BaseCommand):
         record.refresh_from_db()
         state = "published" if record.published_at else "NOT published (broker unreachable; see the log)"
         self.stdout.write(f"{record.device.device_id} #{record.seq} {record.type}: {state}.")
+
+    def _alerts(self, options: dict[str, Any]) -> None:
+        from datetime import timedelta
+
+        from nguon.devices.services.alerts import check_alerts
+
+        summary = check_alerts(threshold=timedelta(minutes=options["threshold_minutes"]))
+        self.stdout.write(
+            f"Alerts opened: {summary.opened}, closed: {summary.closed}, pending: {summary.pending}."
+        )
 
     def _list(self, options: dict[str, Any]) -> None:
         for device in Device.objects.select_related("unit").order_by("unit__path", "device_id"):
