@@ -16,6 +16,7 @@ from nguon.devices.models import CommandRecord, Device
 from nguon.devices.selectors import registry as selectors
 from nguon.devices.selectors.status import device_status
 from nguon.devices.services import commands, imports, provisioning, registry
+from nguon.units.choices import UnitLevel
 from nguon.units.models import AdministrativeUnit
 from nguon.units.residential_import import FileRejectedError
 
@@ -111,9 +112,11 @@ def list_devices(request: HttpRequest) -> Any:
 
 
 def _unit(code: str | None) -> AdministrativeUnit | None:
+    """A current province or commune by its official code (residential codes are only local)."""
     if not code:
         return None
-    return AdministrativeUnit.objects.filter(code=code, is_current=True).first()
+    levels = (UnitLevel.PROVINCE, UnitLevel.COMMUNE)
+    return AdministrativeUnit.objects.filter(code=code, is_current=True, level__in=levels).first()
 
 
 @router.post("/", response={201: DeviceOut, 404: ErrorOut, 422: ErrorOut}, summary="Register a device")
@@ -121,10 +124,17 @@ def register(request: HttpRequest, payload: DeviceIn) -> Any:
     unit = _unit(payload.unit_code)
     if unit is None:
         return Status(422, {"error": {"code": "invalid", "message": "Không có xã/phường với mã này."}})
+    residential = None
+    if payload.residential_unit_code:
+        path = f"{unit.path}{payload.residential_unit_code.upper()}/"
+        residential = AdministrativeUnit.objects.filter(path=path, level=UnitLevel.RESIDENTIAL).first()
+        if residential is None:
+            message = "Xã/phường không có thôn/tổ dân phố với mã này."
+            return Status(422, {"error": {"code": "invalid", "message": message}})
     device = registry.register_device(
         actor=request.user,
         unit=unit,
-        residential_unit=_unit(payload.residential_unit_code),
+        residential_unit=residential,
         **payload.model_dump(exclude={"unit_code", "residential_unit_code"}),
     )
     return Status(201, _out(device))

@@ -221,3 +221,32 @@ def test_one_command_to_every_device_of_a_commune(
     )
     assert bad.status_code == 422
     assert CommandRecord.objects.filter(type="volume").count() == 0
+
+
+def test_a_device_is_placed_in_a_residential_unit_of_its_commune(client, technician, commune, publisher):
+    from nguon.units.services import save_residential_unit
+
+    save_residential_unit(
+        actor=ACTOR, commune=commune, local_code="TDP01", name="Tổ dân phố 1", kind="to_dan_pho"
+    )
+    placed = client.post(
+        f"{BASE}/",
+        {
+            "kind": "eboard",
+            "serial": "BANG-1",
+            "unit_code": commune.code,
+            "residential_unit_code": "tdp01",
+            "panel": "led",
+        },
+        content_type="application/json",
+    )
+    assert placed.status_code == 201
+    from nguon.devices.models import Device
+
+    assert Device.objects.get(serial="BANG-1").residential_unit.path == f"{commune.path}TDP01/"
+    unknown = client.post(
+        f"{BASE}/",
+        {"kind": "eboard", "serial": "BANG-2", "unit_code": commune.code, "residential_unit_code": "TDP99"},
+        content_type="application/json",
+    )
+    assert unknown.status_code == 422
