@@ -9,6 +9,12 @@ and measures:
 1. unit lookup by folded name (``search_units``) against a lookup by primary path (indexed equality);
 2. a scoped residential-unit list for a commune editor against the same list unscoped;
 3. appending to the hash-chained audit trail against inserting a plain row, one transaction each.
+
+Area benchmarks run on their own, each with its baseline in the same run:
+
+    .venv/bin/python bench/speech.py         # text → normalised MP3 beside raw espeak-ng + ffmpeg
+    .venv/bin/python bench/search.py         # full-text search over 1,000,000 bulletins beside LIKE,
+                                             # on SQLite and PostgreSQL (see docs/search.md)
 """
 
 from __future__ import annotations

@@ -95,6 +95,7 @@ class CampaignTarget(models.Model):
         verbose_name = "đơn vị thực hiện"
         verbose_name_plural = "đơn vị thực hiện"
         ordering = ("campaign", "unit__path", "id")
+        indexes = (models.Index(fields=["campaign", "status"]),)
         constraints = (
             models.UniqueConstraint(
                 fields=["campaign", "unit"],
@@ -136,6 +137,9 @@ class CampaignReport(models.Model):
         verbose_name = "báo cáo thực hiện"
         verbose_name_plural = "báo cáo thực hiện"
         ordering = ("target", "done_on", "id")
+        constraints = (
+            models.UniqueConstraint(fields=["target", "channel", "done_on"], name="content_creport_unique"),
+        )
 
     def __str__(self) -> str:
         return f"{self.target} — {self.get_channel_display()} {self.done_on:%d/%m/%Y}"

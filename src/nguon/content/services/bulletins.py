@@ -12,6 +12,7 @@ from django.db import transaction
 from nguon.content import html
 from nguon.content.choices import EDITABLE_STATUSES, Channel, Language, Priority, SourceLevel, TargetScope
 from nguon.content.models import Bulletin, BulletinRevision, BulletinTarget, Category
+from nguon.content.services.search import index_bulletin
 from nguon.core import access, audit
 from nguon.core.text import nfc
 from nguon.units.choices import UnitLevel
@@ -230,9 +231,7 @@ def create_bulletin(
             unit=place,
             after={**revision_data(bulletin), "source_level": source_level, "status": bulletin.status},
         )
-    from nguon.content.services.search import index_bulletin
-
-    index_bulletin(bulletin)
+        index_bulletin(bulletin)
     return bulletin
 
 
@@ -258,7 +257,5 @@ def update_bulletin(*, actor: Any, bulletin: Bulletin, data: BulletinInput, note
                 before=before,
                 after={**revision.data, "revision": revision.number},
             )
-    from nguon.content.services.search import index_bulletin
-
-    index_bulletin(locked)
+        index_bulletin(locked)
     return locked

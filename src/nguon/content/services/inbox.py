@@ -24,7 +24,11 @@ from nguon.units.models import AdministrativeUnit
 def _decide(*, actor: Any, entry: InboxEntry, status: str, reason: str, action: str) -> InboxEntry:
     access.require(actor, access.CONTENT_RECEIVE, unit=entry.unit)
     with transaction.atomic():
-        e = InboxEntry.objects.select_for_update(of=("self",)).select_related("bulletin", "unit").get(pk=entry.pk)
+        e = (
+            InboxEntry.objects.select_for_update(of=("self",))
+            .select_related("bulletin", "unit")
+            .get(pk=entry.pk)
+        )
         if e.status in (InboxStatus.FORCED, InboxStatus.WITHDRAWN):
             raise ValidationError("Tin khẩn cấp hoặc tin đã thu hồi không cần quyết định.")
         before = {"status": e.status, "reason": e.reason, "position": e.position}

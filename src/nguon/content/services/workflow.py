@@ -75,7 +75,9 @@ def can_write(user: Any, bulletin: Bulletin) -> bool:
 
 def _lock(bulletin: Bulletin, allowed: set[str], message: str) -> Bulletin:
     locked = (
-        Bulletin.objects.select_for_update(of=("self",)).select_related("unit", "source_organisation").get(pk=bulletin.pk)
+        Bulletin.objects.select_for_update(of=("self",))
+        .select_related("unit", "source_organisation")
+        .get(pk=bulletin.pk)
     )
     if locked.status not in allowed:
         raise ValidationError(message)
@@ -147,7 +149,7 @@ def submit(*, actor: Any, bulletin: Bulletin, comment: str = "") -> Bulletin:
                 due_hours=policy.approve_hours,
             )
             _notify_approvers(actor, b)
-    index_bulletin(b)
+        index_bulletin(b)
     return b
 
 
@@ -177,7 +179,7 @@ def appraise(*, actor: Any, bulletin: Bulletin, comment: str = "") -> Bulletin:
             due_hours=policy_for(b.source_level).approve_hours,
         )
         _notify_approvers(actor, b)
-    index_bulletin(b)
+        index_bulletin(b)
     return b
 
 
@@ -209,7 +211,7 @@ def return_for_changes(*, actor: Any, bulletin: Bulletin, comment: str) -> Bulle
             bulletin=b,
             exclude=actor,
         )
-    index_bulletin(b)
+        index_bulletin(b)
     return b
 
 
@@ -239,7 +241,7 @@ def approve(*, actor: Any, bulletin: Bulletin, comment: str = "") -> Bulletin:
             bulletin=b,
             exclude=actor,
         )
-    index_bulletin(b)
+        index_bulletin(b)
     return b
 
 
@@ -260,7 +262,7 @@ def withdraw(*, actor: Any, bulletin: Bulletin, reason: str) -> Bulletin:
         )
         if b.live_revision is not None:
             distribution.withdraw_everywhere(actor=actor, bulletin=b, reason=reason)
-    index_bulletin(b)
+        index_bulletin(b)
     return b
 
 
@@ -278,5 +280,5 @@ def start_correction(*, actor: Any, bulletin: Bulletin, note: str = "") -> Bulle
             comment=nfc(note),
             extra={"live_revision": b.live_revision},
         )
-    index_bulletin(b)
+        index_bulletin(b)
     return b
