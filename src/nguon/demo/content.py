@@ -4,13 +4,17 @@ inbox), one commune draft — written and moved through the real services by the
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
+
+from django.utils import timezone
 
 from nguon.accounts.models import User
-from nguon.content.choices import Channel, Priority, TargetScope
-from nguon.content.models import Bulletin, Category
-from nguon.content.services import bulletins, workflow
+from nguon.content.choices import CampaignChannel, Channel, Priority, TargetScope
+from nguon.content.models import Bulletin, Campaign, Category
+from nguon.content.services import bulletins, campaigns, workflow
 from nguon.content.services.bulletins import BulletinInput
-from nguon.units.models import Organisation
+from nguon.demo.data import COMMUNE
+from nguon.units.models import AdministrativeUnit, Organisation
 
 DEPARTMENT = "so-vhttdl-19"
 
@@ -56,6 +60,44 @@ BULLETINS: list[dict[str, object]] = [
 ]
 
 
+CAMPAIGN_TITLE = "Tuyên truyền Quyết định 614/QĐ-UBND tới các thôn, tổ dân phố"
+
+
+def load_campaign(*, say: Callable[[str], None] = lambda _: None) -> None:
+    """The seed case: xã Định Hóa relays the provincial decision to its residential groups; one reports."""
+    if Campaign.objects.filter(title=CAMPAIGN_TITLE).exists():
+        return
+    issuer = User.objects.get(username="dinhhoa.bientap")
+    commune = AdministrativeUnit.objects.get(code=COMMUNE, is_current=True, level="commune")
+    groups = list(AdministrativeUnit.objects.filter(parent=commune, level="residential").order_by("code"))
+    today = timezone.localdate()
+    campaign = campaigns.create_campaign(
+        issuer,
+        unit=commune,
+        title=CAMPAIGN_TITLE,
+        reference="614/QĐ-UBND",
+        directive=(
+            "<p>Đề nghị các thôn, tổ dân phố tuyên truyền nội dung Quyết định 614/QĐ-UBND ngày 19/3/2024 của "
+            "UBND tỉnh qua loa truyền thanh, nhóm Zalo và họp dân; báo cáo kết quả trước hạn.</p>"
+        ),
+        channels=[CampaignChannel.LOUDSPEAKER, CampaignChannel.ZALO, CampaignChannel.MEETING],
+        deadline=today + timedelta(days=14),
+        targets=groups,
+    )
+    campaigns.issue_campaign(issuer, campaign)
+    first = campaign.targets.order_by("unit__path").first()
+    if first is not None:
+        campaigns.submit_report(
+            issuer,
+            first,
+            channel=CampaignChannel.LOUDSPEAKER,
+            done_on=today,
+            audience=350,
+            note="Phát 2 buổi sáng.",
+        )
+    say(f"Demo campaign: {campaign.targets.count()} residential groups")
+
+
 def load_content(*, say: Callable[[str], None] = lambda _: None) -> int:
     """Create the demo bulletins that are missing (matched by title); returns how many were created."""
     created = 0
@@ -87,4 +129,5 @@ def load_content(*, say: Callable[[str], None] = lambda _: None) -> int:
         approver.is_2fa_verified = True  # the demo loader acts for the approver, as after a TOTP sign-in
         workflow.approve(actor=approver, bulletin=b)
     say(f"Demo bulletins: {Bulletin.objects.count()}")
+    load_campaign(say=say)
     return created

@@ -67,3 +67,14 @@ def test_demo_bulletins_show_each_workflow_stage():
     communes = AdministrativeUnit.objects.filter(path__startswith="19/", level="commune", is_current=True)
     assert InboxEntry.objects.filter(bulletin=warning).count() == communes.count() == 92
     assert InboxEntry.objects.get(bulletin=warning, unit__code=data.COMMUNE).status == "pending"
+
+
+def test_demo_campaign_reaches_the_residential_groups():
+    from nguon.content.models import Campaign
+
+    call_command("demo", "load", stdout=io.StringIO())
+    call_command("demo", "load", stdout=io.StringIO())
+    campaign = Campaign.objects.get()
+    assert campaign.status == "issued"
+    assert campaign.targets.count() == 5
+    assert campaign.targets.filter(status="reported").count() == 1
