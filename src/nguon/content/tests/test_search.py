@@ -114,7 +114,8 @@ def test_best_match_first_then_newest(people, commune, bulletin_input):
 
     ranked = search(editor, "lua")
     assert [e.object_id for e in ranked.items] == [often.pk, once.pk]
-    assert ranked.scores[often.pk] > ranked.scores[once.pk]
+    score = {e.object_id: ranked.scores[e.pk] for e in ranked.items}  # scores are keyed by entry id
+    assert score[often.pk] > score[once.pk]
     assert [e.object_id for e in search(editor, "nuoc sach").items] == [newer.pk, older.pk]
 
 
