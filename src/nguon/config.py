@@ -60,6 +60,7 @@ class Config:
     mqtt_password: str = field(default="", repr=False)
     device_mqtt_url: str = "mqtt://127.0.0.1:1883"
     device_heartbeat_seconds: int = 60
+    map_tile_url: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -197,6 +198,7 @@ class _DeviceSettings(TypedDict):
     mqtt_password: str
     device_mqtt_url: str
     device_heartbeat_seconds: int
+    map_tile_url: str
 
 
 def _devices(env: dict[str, str], problems: list[str]) -> _DeviceSettings:
@@ -225,7 +227,22 @@ def _devices(env: dict[str, str], problems: list[str]) -> _DeviceSettings:
         "device_heartbeat_seconds": _int(
             env, "NGUON_DEVICE_HEARTBEAT_SECONDS", default=60, low=10, high=3600, problems=problems
         ),
+        "map_tile_url": _map_tile_url(env, problems),
     }
+
+
+def _map_tile_url(env: dict[str, str], problems: list[str]) -> str:
+    """The fleet map's tile server (``https://…/{z}/{x}/{y}.png``); empty: markers on a plain background."""
+    value = env.get("NGUON_MAP_TILE_URL", "").strip()
+    if value and (
+        not value.startswith(("http://", "https://", "/"))
+        or not all(p in value for p in ("{z}", "{x}", "{y}"))
+    ):
+        problems.append(
+            f"NGUON_MAP_TILE_URL={value!r}: expected an http(s):// or /path address with {{z}}, {{x}} and {{y}}."
+        )
+        return ""
+    return value
 
 
 def load(env: dict[str, str] | None = None) -> Config:

@@ -194,6 +194,7 @@ NGUON_MQTT_USERNAME = CONFIG.mqtt_username
 NGUON_MQTT_PASSWORD = CONFIG.mqtt_password
 NGUON_DEVICE_MQTT_URL = CONFIG.device_mqtt_url
 NGUON_DEVICE_HEARTBEAT_SECONDS = CONFIG.device_heartbeat_seconds
+NGUON_MAP_TILE_URL = CONFIG.map_tile_url  # the fleet map's tiles; empty: no tiles
 
 # Largest upload per kind of file, in MB; NGUON_UPLOAD_MAX_MB caps them all (video uses the cap itself).
 NGUON_UPLOAD_MAX_MB = {

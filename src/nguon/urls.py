@@ -11,6 +11,7 @@ urlpatterns = [
     path("units/", include("nguon.units.urls")),
     path("speech/", include("nguon.speech.urls")),
     path("content/", include("nguon.content.urls")),
+    path("devices/", include("nguon.devices.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -43,7 +43,7 @@ def _items() -> list[NavItem]:
         NavItem(str(_("Tìm kiếm")), _maybe("content:search"), access.CONTENT_VIEW),
         NavItem(str(_("Đọc văn bản")), reverse("speech:index"), access.SPEECH_USE),
         NavItem(str(_("Đài truyền thanh")), None, access.BROADCAST_OPERATE),
-        NavItem(str(_("Thiết bị")), None, access.DEVICES_VIEW),
+        NavItem(str(_("Thiết bị")), reverse("devices:list"), access.DEVICES_VIEW),
         NavItem(str(_("Bảng tin điện tử")), None, access.DEVICES_VIEW),
         NavItem(str(_("Phản ánh, kiến nghị")), None, access.CONTENT_WRITE),
         NavItem(str(_("Thống kê, báo cáo")), None, access.REPORTS_VIEW),
