@@ -50,6 +50,12 @@ class Command(BaseCommand):
         conf.add_argument("--out", type=Path, required=True)
         conf.add_argument("--bind", default="127.0.0.1")
         conf.add_argument("--port", type=int, default=1883)
+        emb = sub.add_parser(
+            "broker", help="Run the embedded pure-Python broker (development; production uses Mosquitto)."
+        )
+        emb.add_argument("--embedded", action="store_true", required=True, help="amqtt, in this process")
+        emb.add_argument("--host", default="127.0.0.1")
+        emb.add_argument("--port", type=int, default=None, help="default: NGUON_EMBEDDED_MQTT_PORT or 1884")
         sub.add_parser("ingest", help="Run the telemetry ingest until interrupted.")
         send = sub.add_parser("send", help="Sign and send a command to one device.")
         send.add_argument("device_id")
@@ -157,6 +163,32 @@ class Command(BaseCommand):
         record.refresh_from_db()
         state = "published" if record.published_at else "NOT published (broker unreachable; see the log)"
         self.stdout.write(f"{record.device.device_id} #{record.seq} {record.type}: {state}.")
+
+    def _broker(self, options: dict[str, Any]) -> None:
+        import asyncio
+        import logging
+
+        from nguon.devices.embedded_broker import Rules, embedded_settings, serve
+
+        if not settings.NGUON_MQTT_PASSWORD:
+            raise CommandError("Set NGUON_MQTT_PASSWORD: the server account's password.")
+        try:
+            port = options["port"] or embedded_settings().port
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        rules = Rules(settings.NGUON_MQTT_USERNAME, settings.NGUON_MQTT_PASSWORD)
+
+        async def run() -> None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            await serve(rules, host=options["host"], port=port, stop=stop)
+
+        for name in ("amqtt", "transitions"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+        self.stdout.write(f"Embedded MQTT broker on {options['host']}:{port}; Ctrl-C to stop.")
+        asyncio.run(run())
 
     def _alerts(self, options: dict[str, Any]) -> None:
         from datetime import timedelta
