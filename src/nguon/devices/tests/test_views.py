@@ -74,6 +74,12 @@ def test_a_technician_sees_the_list_the_detail_and_the_map(make_user, province, 
     only_fresh = client.get(reverse("devices:list"), {"status": "fresh"}).content.decode()
     assert "Cụm loa chợ Chu" in only_fresh
     assert "Bảng tin phường" not in only_fresh
+    healthy = client.get(reverse("devices:list"), {"status": "healthy"}).content.decode()
+    assert "Cụm loa chợ Chu" in healthy
+    assert "Bảng tin phường" not in healthy
+    never = client.get(reverse("devices:list"), {"status": "never"}).content.decode()
+    assert "Bảng tin phường" in never
+    assert "Cụm loa chợ Chu" not in never
     by_kind = client.get(reverse("devices:list"), {"kind": "eboard"}).content.decode()
     assert "Bảng tin phường" in by_kind
     assert "Cụm loa chợ Chu" not in by_kind
@@ -150,3 +156,22 @@ def test_the_volume_button_records_a_signed_command(
         ("reboot", {}),
     ]
     assert client.get(reverse("devices:command", args=[device.device_id, "volume"])).status_code == 405
+
+
+def test_the_map_tile_url_is_optional_and_checked():
+    from nguon.config import ConfigError, load
+
+    assert load({"NGUON_ENV": "test"}).map_tile_url == ""
+    url = "https://tile.example.vn/{z}/{x}/{y}.png"
+    assert load({"NGUON_ENV": "test", "NGUON_MAP_TILE_URL": url}).map_tile_url == url
+    with pytest.raises(ConfigError, match="NGUON_MAP_TILE_URL"):
+        load({"NGUON_ENV": "test", "NGUON_MAP_TILE_URL": "tile.example.vn/tiles"})
+
+
+def test_the_map_without_tiles_says_so_and_with_tiles_passes_the_url(make_user, province, fleet, settings):
+    client = signed_in(make_user(Role.TECHNICIAN, unit=province))
+    assert "Chưa cấu hình nền bản đồ" in client.get(reverse("devices:map")).content.decode()
+    settings.NGUON_MAP_TILE_URL = "/tiles/{z}/{x}/{y}.png"
+    page = client.get(reverse("devices:map")).content.decode()
+    assert 'data-tile-url="/tiles/{z}/{x}/{y}.png"' in page
+    assert "Chưa cấu hình nền bản đồ" not in page

@@ -16,6 +16,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 
 from nguon.core import access
+from nguon.core.text import fold
 from nguon.devices.forms import FleetFilterForm, PowerForm, RebootForm, VolumeForm
 from nguon.devices.models import Device, DeviceAlert
 from nguon.devices.selectors.monitoring import inventory, uptime
@@ -49,8 +50,8 @@ def fresh_since(now: datetime) -> datetime:
 
 def communes_of(devices: QuerySet[Device]) -> list[tuple[int, str]]:
     """The communes that hold at least one of ``devices``, for the filter."""
-    units = AdministrativeUnit.objects.filter(pk__in=devices.values("unit_id")).order_by("name")
-    return [(unit.pk, unit.name) for unit in units]
+    units = AdministrativeUnit.objects.filter(pk__in=devices.values("unit_id"))
+    return sorted(((unit.pk, unit.name) for unit in units), key=lambda pair: fold(pair[1]))
 
 
 def filter_by_status(devices: QuerySet[Device], status: str, now: datetime) -> QuerySet[Device]:

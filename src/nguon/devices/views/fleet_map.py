@@ -13,6 +13,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nguon.core.text import fold
 from nguon.devices.selectors.registry import list_devices
 from nguon.devices.selectors.status import DeviceStatus, device_status
 from nguon.devices.views.fleet import require_view
@@ -72,7 +73,7 @@ def map_data(user: Any) -> dict[str, Any]:
             "lat": sum(c["lat"]) / len(c["lat"]) if c["lat"] else None,
             "lng": sum(c["lng"]) / len(c["lng"]) if c["lng"] else None,
         }
-        for c in sorted(communes.values(), key=lambda c: c["name"])
+        for c in sorted(communes.values(), key=lambda c: fold(c["name"]))
     ]
     return {"markers": markers, "communes": units, "unplaced": unplaced}
 
