@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,7 @@ from nguon.devices.protocol.keys import VerifyKey
 from nguon.devices.protocol.replay import MemorySequenceStore
 from nguon.devices.protocol.timestamps import format_ts
 from nguon.devices.services.ingest import handle_message
+from nguon.devices.services.manifests import ManifestItem, set_manifest
 from nguon.devices.services.registry import register_device
 from nguon.devices.signing import server_key
 
@@ -175,3 +177,21 @@ def test_the_map_without_tiles_says_so_and_with_tiles_passes_the_url(make_user, 
     page = client.get(reverse("devices:map")).content.decode()
     assert 'data-tile-url="/tiles/{z}/{x}/{y}.png"' in page
     assert "Chưa cấu hình nền bản đồ" not in page
+
+
+def test_a_device_behind_its_manifest_shows_off_schedule(make_user, province, fleet, blob):
+    device = fleet["device"]
+    start = timezone.now() - timedelta(hours=1)
+    set_manifest(actor=ACTOR, device=device, items=[ManifestItem("sang", blob, start)])
+    client = signed_in(make_user(Role.TECHNICIAN, unit=province))
+    unhealthy = client.get(reverse("devices:list"), {"status": "unhealthy"}).content.decode()
+    assert "Cụm loa chợ Chu" in unhealthy
+    assert "Sai lịch phát" in unhealthy
+    marker = next(
+        m for m in client.get(reverse("devices:map_json")).json()["markers"] if m["id"] == device.device_id
+    )
+    assert (marker["status"], marker["healthy"]) == ("unhealthy", False)
+    assert (
+        "manifest v0 reported, v1 current"
+        in client.get(reverse("devices:detail", args=[device.device_id])).content.decode()
+    )

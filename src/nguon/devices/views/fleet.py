@@ -9,7 +9,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
@@ -18,7 +18,7 @@ from django.utils import timezone
 from nguon.core import access
 from nguon.core.text import fold
 from nguon.devices.forms import FleetFilterForm, PowerForm, RebootForm, VolumeForm
-from nguon.devices.models import Device, DeviceAlert
+from nguon.devices.models import Device, DeviceAlert, DeviceManifest
 from nguon.devices.selectors.monitoring import inventory, uptime
 from nguon.devices.selectors.registry import get_device, list_devices
 from nguon.devices.selectors.status import FRESHNESS_GRACE, DeviceStatus, device_status
@@ -37,6 +37,18 @@ class Row:
         state = getattr(self.device, "state", None)
         heartbeat = (state.heartbeat if state is not None else None) or {}
         return heartbeat.get("volume")
+
+
+def statuses(devices: list[Device], now: datetime) -> list[Row]:
+    """The status of many devices, their current manifests read in one query."""
+    latest = (
+        DeviceManifest.objects.filter(device=OuterRef("device")).order_by("-version").values("version")[:1]
+    )
+    manifests = {
+        m.device_id: m
+        for m in DeviceManifest.objects.filter(device__in=[d.pk for d in devices], version=Subquery(latest))
+    }
+    return [Row(d, device_status(d, now=now, manifest=manifests.get(d.pk))) for d in devices]
 
 
 def require_view(request: HttpRequest) -> None:
@@ -98,13 +110,11 @@ def list_view(request: HttpRequest) -> HttpResponse:
     page: Page[Any]
     if status in ("healthy", "unhealthy"):
         want = status == "healthy"
-        rows = [
-            row for row in (Row(d, device_status(d, now=now)) for d in devices) if row.status.healthy is want
-        ]
+        rows = [row for row in statuses(list(devices), now) if row.status.healthy is want]
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     else:
         page = Paginator(devices, PAGE_SIZE).get_page(request.GET.get("page"))
-        page.object_list = cast(Any, [Row(d, device_status(d, now=now)) for d in page.object_list])
+        page.object_list = cast(Any, statuses(list(page.object_list), now))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

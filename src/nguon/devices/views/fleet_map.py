@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from nguon.core.text import fold
 from nguon.devices.selectors.registry import list_devices
-from nguon.devices.selectors.status import DeviceStatus, device_status
-from nguon.devices.views.fleet import require_view
+from nguon.devices.selectors.status import DeviceStatus
+from nguon.devices.views.fleet import require_view, statuses
 
 
 def status_key(status: DeviceStatus) -> str:
@@ -36,8 +36,8 @@ def map_data(user: Any) -> dict[str, Any]:
     markers: list[dict[str, Any]] = []
     communes: dict[int, dict[str, Any]] = {}
     unplaced = 0
-    for device in devices:
-        status = device_status(device, now=now)
+    for row in statuses(list(devices), now):
+        device, status = row.device, row.status
         commune = communes.setdefault(
             device.unit_id, {"name": device.unit.name, "count": 0, "ok": 0, "lat": [], "lng": []}
         )
