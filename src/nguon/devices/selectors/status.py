@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nguon.devices.models import Device, DeviceManifest, DeviceState
 from nguon.devices.protocol.timestamps import parse_ts
@@ -76,11 +77,17 @@ def device_status(
     if fresh:
         reported = heartbeat.get("manifest_version", 0)
         if (current_version or 0) != reported:
-            problems.append(f"manifest v{reported} reported, v{current_version or 0} current")
+            problems.append(
+                _("thiết bị báo lịch phiên bản %(reported)s, lịch hiện hành là phiên bản %(current)s")
+                % {"reported": reported, "current": current_version or 0}
+            )
         if heartbeat.get("emergency") or (playing and playing.get("emergency")):
             pass  # an emergency (playing or its silence after) takes precedence over the schedule
         elif playing_item != expected:
-            problems.append(f"playing {playing_item or 'nothing'}, scheduled {expected or 'nothing'}")
+            problems.append(
+                _("đang phát %(playing)s, theo lịch phải phát %(expected)s")
+                % {"playing": playing_item or _("không có gì"), "expected": expected or _("không có gì")}
+            )
         healthy = not problems
     return DeviceStatus(
         connected=connected,

@@ -155,7 +155,7 @@ def test_status_is_three_derived_facts(device, blob, settings):
     send(device, topics.HEARTBEAT, heartbeat(device, manifest_version=0))
     status = device_status(device, now=NOW + timedelta(seconds=5))
     assert status.healthy is False
-    assert "manifest v0 reported, v1 current" in status.problems
+    assert "thiết bị báo lịch phiên bản 0, lịch hiện hành là phiên bản 1" in status.problems
     playing = {"item": "sang", "started_at": format_ts(start)}
     send(
         device, topics.HEARTBEAT, heartbeat(device, manifest_version=1, playing=playing, ts=format_ts(start))

@@ -192,6 +192,6 @@ def test_a_device_behind_its_manifest_shows_off_schedule(make_user, province, fl
     )
     assert (marker["status"], marker["healthy"]) == ("unhealthy", False)
     assert (
-        "manifest v0 reported, v1 current"
+        "thiết bị báo lịch phiên bản 0, lịch hiện hành là phiên bản 1"
         in client.get(reverse("devices:detail", args=[device.device_id])).content.decode()
     )
