@@ -15,11 +15,14 @@ $(STAMP): pyproject.toml scripts/setup-os.sh
 
 setup: $(STAMP)
 
+# Virtual devices `make run` starts with the embedded broker (docs/devices.md); `make run NGUON_SIMULATE_DEVICES=0` for none.
+NGUON_SIMULATE_DEVICES ?= 300
+
 run: setup
 	$(BIN)/nguon migrate --no-input -v0
 	$(BIN)/nguon units import
 	$(BIN)/nguon demo load
-	$(BIN)/nguon start
+	NGUON_SIMULATE_DEVICES=$(NGUON_SIMULATE_DEVICES) $(BIN)/nguon start
 
 test: setup
 	@bash scripts/test.sh

@@ -150,10 +150,24 @@ def broker_config(rules: Rules, *, host: str, port: int) -> dict[str, Any]:
     }
 
 
+class _SnapshotDict(dict[str, Any]):
+    """amqtt 0.12 iterates its subscriptions while awaiting the topic plugins, so a client subscribing
+    meanwhile raised "dictionary changed size during iteration" and the message was lost. Iterating a
+    snapshot avoids that."""
+
+    def items(self) -> Any:
+        return list(super().items())
+
+    def __iter__(self) -> Any:
+        return iter(list(super().keys()))
+
+
 def make_broker(rules: Rules, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> Broker:
     if not rules.server_password:
         raise ValueError("the server account needs a password (NGUON_MQTT_PASSWORD)")
-    return Broker(broker_config(rules, host=host, port=port))
+    broker = Broker(broker_config(rules, host=host, port=port))
+    broker._subscriptions = _SnapshotDict(broker._subscriptions)
+    return broker
 
 
 async def serve(rules: Rules, *, host: str, port: int, stop: asyncio.Event) -> None:

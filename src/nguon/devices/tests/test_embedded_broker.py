@@ -172,3 +172,25 @@ def test_embedded_settings_from_the_environment() -> None:
     )
     with pytest.raises(ValueError, match="NGUON_SIMULATE_DEVICES"):
         embedded_settings({"NGUON_SIMULATE_DEVICES": "lots"})
+
+
+def test_nguon_start_supervises_the_broker_ingest_and_simulator_only_when_configured() -> None:
+    from nguon.core.management.commands.start import device_plan
+
+    def names(plan: Any) -> list[str]:
+        return [child.name for child in plan.children]
+
+    plan = device_plan(environment="development", env={"NGUON_SIMULATE_DEVICES": "300"})
+    assert names(plan) == ["broker", "ingest", "simulator"]
+    assert plan.env["NGUON_MQTT_URL"] == "mqtt://127.0.0.1:1884"
+    assert plan.env["NGUON_MQTT_PASSWORD"]  # a password for this run, shared by every child
+    assert plan.children[2].argv[-2:] == ["--devices", "300"]
+    assert (plan.broker, plan.simulated) == ("127.0.0.1:1884", 300)
+    assert names(device_plan(environment="development", env={})) == ["broker", "ingest"]
+    kept = device_plan(environment="development", env={"NGUON_MQTT_PASSWORD": "p"})
+    assert kept.env["NGUON_MQTT_PASSWORD"] == "p"
+    # A broker of one's own, production, tests and --no-devices: none of it.
+    assert names(device_plan(environment="development", env={"NGUON_MQTT_URL": "mqtt://h:1883"})) == []
+    assert names(device_plan(environment="production", env={"NGUON_SIMULATE_DEVICES": "3"})) == []
+    assert names(device_plan(environment="test", env={})) == []
+    assert names(device_plan(environment="development", env={}, enabled=False)) == []

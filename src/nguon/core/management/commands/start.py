@@ -1,13 +1,17 @@
 """``nguon start`` — run every process Nguồn needs, supervised, until Ctrl-C.
 
-Today: the web server (gunicorn) and the task worker (``db_worker``). Later domains add the embedded MQTT broker,
-the device simulator and Icecast here. Ctrl-C (SIGINT) or SIGTERM stops every child cleanly; if one
-child dies, the others are stopped too and the exit code says so.
+The web server (gunicorn) and the task worker (``db_worker``). In development, when ``NGUON_MQTT_URL`` is not
+set, also the embedded MQTT broker on 127.0.0.1 (``NGUON_EMBEDDED_MQTT_PORT``, 1884), the telemetry ingest and,
+when ``NGUON_SIMULATE_DEVICES`` > 0, that many virtual devices (``make run`` sets 300). Ctrl-C (SIGINT) or
+SIGTERM stops every child cleanly; if one child dies, the others are stopped too and the exit code says so.
 """
 
 from __future__ import annotations
 
+import os
+import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -15,7 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from nguon.devices.embedded_broker import embedded_settings
 
 
 @dataclass
@@ -23,6 +29,53 @@ class Child:
     name: str
     argv: list[str]
     process: subprocess.Popen[bytes] | None = None
+    wait_for_port: int | None = None  # start the next children once this local port accepts
+
+
+@dataclass
+class DevicePlan:
+    """The device-side children of ``nguon start`` and the environment they (and the web server) get."""
+
+    children: list[Child]
+    env: dict[str, str]
+    broker: str = ""  # the embedded broker's address, or empty
+    simulated: int = 0
+
+
+def device_plan(*, environment: str, env: dict[str, str], enabled: bool = True) -> DevicePlan:
+    """Embedded broker + ingest (+ simulator) in development when ``NGUON_MQTT_URL`` is not set; else nothing.
+
+    The server account needs a password on the embedded broker: a fresh one is made for this run when
+    ``NGUON_MQTT_PASSWORD`` is empty, and handed to every child through the environment.
+    """
+    env = dict(env)
+    if not enabled or environment != "development" or env.get("NGUON_MQTT_URL", "").strip():
+        return DevicePlan([], env)
+    embedded = embedded_settings(env)
+    env["NGUON_MQTT_URL"] = f"mqtt://127.0.0.1:{embedded.port}"
+    if not env.get("NGUON_MQTT_PASSWORD"):
+        env["NGUON_MQTT_PASSWORD"] = secrets.token_urlsafe(24)
+    nguon = [sys.executable, "-m", "nguon"]
+    children = [
+        Child(
+            "broker",
+            [*nguon, "devices", "broker", "--embedded", "--port", str(embedded.port)],
+            wait_for_port=embedded.port,
+        ),
+        Child("ingest", [*nguon, "devices", "ingest"]),
+    ]
+    if embedded.simulate_devices:
+        children.append(Child("simulator", [*nguon, "simulate", "--devices", str(embedded.simulate_devices)]))
+    return DevicePlan(children, env, f"127.0.0.1:{embedded.port}", embedded.simulate_devices)
+
+
+def _wait_for_port(port: int, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
 
 
 class Command(BaseCommand):
@@ -33,10 +86,20 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=settings.CONFIG.port)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--no-banner", action="store_true")
+        parser.add_argument(
+            "--no-devices", action="store_true", help="no embedded broker, ingest or simulator"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         bind = f"{options['host']}:{options['port']}"
+        try:
+            plan = device_plan(
+                environment=settings.NGUON_ENV, env=dict(os.environ), enabled=not options["no_devices"]
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from None
         children = [
+            *plan.children,
             Child(
                 "web",
                 [
@@ -67,9 +130,16 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         for child in children:
             # Own process group: the terminal's Ctrl-C reaches us, and we stop children in order.
-            child.process = subprocess.Popen(child.argv, start_new_session=True)  # noqa: S603
+            child.process = subprocess.Popen(child.argv, start_new_session=True, env=plan.env)  # noqa: S603
+            if child.wait_for_port:
+                _wait_for_port(child.wait_for_port)
         if not options["no_banner"]:
             self.stdout.write(f"\nNguồn đang chạy / is running: http://{bind}/")
+            if plan.broker:
+                self.stdout.write(
+                    f"MQTT (nhúng / embedded): {plan.broker}; "
+                    f"thiết bị mô phỏng / simulated devices: {plan.simulated}"
+                )
             if settings.NGUON_ENV != "production":
                 # Demo accounts are shown only outside production, and only when the demo is loaded.
                 from nguon.demo.management.commands.demo import accounts_table
@@ -84,7 +154,7 @@ class Command(BaseCommand):
                     self.stderr.write(f"{child.name} exited with {child.process.returncode}; stopping.")
                     exit_code, stopping = 1, True
             time.sleep(0.3)
-        for child in children:
+        for child in reversed(children):
             if child.process and child.process.poll() is None:
                 child.process.terminate()
         deadline = time.monotonic() + 10

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from nguon.core.access import SystemActor
+from nguon.devices.broker import device_broker
 from nguon.devices.broker_config import write_broker_config
 from nguon.devices.services.simulation import ensure_simulated_devices, simulated_bundles
 from nguon.devices.simulator import Fleet, SimOptions
@@ -63,6 +65,11 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         cache = Path(settings.DATA_DIR) / "simulator" / "bundles.json"
         bundles, fresh = simulated_bundles(actor=ACTOR, devices=devices, cache=cache)
+        # Cached bundles keep the broker they were issued with; point them at today's (the port may differ).
+        broker = device_broker()
+        bundles = [
+            replace(b, mqtt_host=broker.host, mqtt_port=broker.port, mqtt_tls=broker.tls) for b in bundles
+        ]
         self.stdout.write(f"{len(bundles)} virtual devices ({fresh} newly provisioned; bundles in {cache}).")
         if options["broker_config"] is not None:
             if not settings.NGUON_MQTT_PASSWORD:
