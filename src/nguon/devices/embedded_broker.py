@@ -46,11 +46,15 @@ CredentialLookup = Callable[[str], "str | None"]
 
 def registry_lookup(device_id: str) -> str | None:
     """The device's active MQTT password hash from the registry (Django must be set up)."""
-    from django.db import close_old_connections
+    from django.db import close_old_connections, connection
 
     from nguon.devices.models import DeviceCredential
 
-    close_old_connections()
+    # The broker's worker threads keep their own connections: drop stale ones around each lookup. Never
+    # inside a transaction (a caller's own thread, e.g. a test), where closing would end that transaction.
+    tidy = not connection.in_atomic_block
+    if tidy:
+        close_old_connections()
     try:
         return (
             DeviceCredential.objects.filter(
@@ -60,7 +64,8 @@ def registry_lookup(device_id: str) -> str | None:
             .first()
         )
     finally:
-        close_old_connections()
+        if tidy:
+            close_old_connections()
 
 
 @dataclass(frozen=True)
