@@ -20,7 +20,6 @@ dominated the pipeline's time, FIELD-NOTES). The work is arranged so that little
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import shutil
 import struct
@@ -112,17 +111,10 @@ def probe(path: Path) -> ProbeResult:
     """What the file really is (by content, never by name); :class:`AudioError` unless it is audio."""
     if path.stat().st_size > MAX_UPLOAD_BYTES:
         raise AudioError(f"Tệp âm thanh quá lớn (tối đa {MAX_UPLOAD_BYTES // 1024 // 1024} MB).")
-    result = ffmpeg.run(
-        ["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams", str(path)],
-        timeout=60,
-    )
-    try:
-        info = json.loads(result.stdout or b"{}")
-    except json.JSONDecodeError:
-        info = {}
+    info = ffmpeg.probe_json(str(path)) or {}
     fmt = info.get("format") or {}
     audio = [s for s in info.get("streams", []) if s.get("codec_type") == "audio"]
-    if result.returncode != 0 or not fmt or not audio:
+    if not fmt or not audio:
         raise AudioError("Tệp không phải âm thanh đọc được (đã kiểm tra nội dung tệp, không theo đuôi tên).")
     name = str(fmt.get("format_name", ""))
     if name not in ACCEPTED_FORMATS:

@@ -4,6 +4,7 @@ through a pipe with other runs beside them; and reading the figures ffmpeg's met
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import shutil
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
+from typing import Any
 
 TIMEOUT_SECONDS = 600.0
 
@@ -41,6 +43,19 @@ def run(args: Sequence[str], *, timeout: float = TIMEOUT_SECONDS) -> subprocess.
         return subprocess.run(list(args), capture_output=True, timeout=timeout, check=False)  # noqa: S603
     except subprocess.TimeoutExpired:
         raise AudioError("Xử lý âm thanh quá lâu, đã dừng.") from None
+
+
+def probe_json(path: str, *, timeout: float = 60) -> dict[str, Any] | None:
+    """ffprobe's JSON description (format and streams) of the file, or None when it cannot read it."""
+    result = run(
+        ["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams", path],
+        timeout=timeout,
+    )
+    try:
+        info = json.loads(result.stdout or b"{}")
+    except json.JSONDecodeError:
+        return None
+    return info if result.returncode == 0 and isinstance(info, dict) else None
 
 
 def run_parallel(

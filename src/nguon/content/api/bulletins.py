@@ -202,23 +202,24 @@ def _out(b: Bulletin) -> dict[str, Any]:
     }
 
 
+def _attachment_out(a: Attachment) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "name": a.original_name,
+        "kind": a.blob.kind,
+        "mime_type": a.blob.mime_type,
+        "size": a.blob.size,
+        "sha256": a.blob.sha256,
+        "duration_seconds": a.blob.duration_seconds,
+    }
+
+
 def _detail(b: Bulletin) -> dict[str, Any]:
     return {
         **_out(b),
         "body": b.body,
         "body_text": b.body_text,
-        "attachments": [
-            {
-                "id": a.pk,
-                "name": a.original_name,
-                "kind": a.blob.kind,
-                "mime_type": a.blob.mime_type,
-                "size": a.blob.size,
-                "sha256": a.blob.sha256,
-                "duration_seconds": a.blob.duration_seconds,
-            }
-            for a in b.attachments.select_related("blob")
-        ],
+        "attachments": [_attachment_out(a) for a in b.attachments.select_related("blob")],
     }
 
 
@@ -330,19 +331,7 @@ def attach(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Any:
             f"Tệp quá lớn (tối đa {files.largest_limit() // files.MB} MB).", status=413
         )
     a = attachments.add_attachment(actor=request.user, bulletin=b, upload=file)
-    blob = a.blob
-    return Status(
-        201,
-        {
-            "id": a.pk,
-            "name": a.original_name,
-            "kind": blob.kind,
-            "mime_type": blob.mime_type,
-            "size": blob.size,
-            "sha256": blob.sha256,
-            "duration_seconds": blob.duration_seconds,
-        },
-    )
+    return Status(201, _attachment_out(a))
 
 
 @router.delete("/bulletins/{pk}/attachments/{attachment_id}", response={204: None}, summary="Detach a file")

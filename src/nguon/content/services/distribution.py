@@ -128,21 +128,37 @@ def distribute(*, actor: Any, bulletin: Bulletin) -> None:
     _notify_communes(actor, bulletin, list(communes), correcting=correcting)
 
 
+def _tell_communes(
+    actor: Any, bulletin: Bulletin, communes: list[AdministrativeUnit], *, kind: str, message: str
+) -> None:
+    """One notice for each person who decides for any of ``communes`` (written in one insert)."""
+    people = {
+        user.pk: user
+        for commune in communes
+        for user in access.people_who_can(access.CONTENT_RECEIVE, unit=commune)
+    }
+    notify(
+        users=people.values(),
+        kind=kind,
+        message=message,
+        url=reverse("content:inbox"),
+        bulletin=bulletin,
+        exclude=actor,
+    )
+
+
 def _notify_communes(
     actor: Any, bulletin: Bulletin, communes: list[AdministrativeUnit], *, correcting: bool
 ) -> None:
-    url = reverse("content:inbox")
     if correcting:
         message = f"Bản tin đã được đính chính: {bulletin.title}"
     elif bulletin.priority == Priority.EMERGENCY:
         message = f"TIN KHẨN CẤP — phát ngay: {bulletin.title}"
     else:
         message = f"Tin mới gửi xã ({bulletin.get_priority_display()}): {bulletin.title}"
-    for commune in communes:
-        if commune.pk == bulletin.unit_id and not correcting:
-            continue
-        people = access.people_who_can(access.CONTENT_RECEIVE, unit=commune)
-        notify(users=people, kind="inbox-new", message=message, url=url, bulletin=bulletin, exclude=actor)
+    # a commune's own bulletin needs no notice to itself, except when it is corrected
+    others = [c for c in communes if correcting or c.pk != bulletin.unit_id]
+    _tell_communes(actor, bulletin, others, kind="inbox-new", message=message)
 
 
 def withdraw_everywhere(*, actor: Any, bulletin: Bulletin, reason: str) -> None:
@@ -159,13 +175,10 @@ def withdraw_everywhere(*, actor: Any, bulletin: Bulletin, reason: str) -> None:
         unit=bulletin.unit,
         after={"deliveries": count, "communes": sorted(c.code for c in communes)},
     )
-    for commune in communes:
-        people = access.people_who_can(access.CONTENT_RECEIVE, unit=commune)
-        notify(
-            users=people,
-            kind="inbox-withdrawn",
-            message=f"Bản tin đã bị thu hồi: {bulletin.title} — {reason}",
-            url=reverse("content:inbox"),
-            bulletin=bulletin,
-            exclude=actor,
-        )
+    _tell_communes(
+        actor,
+        bulletin,
+        communes,
+        kind="inbox-withdrawn",
+        message=f"Bản tin đã bị thu hồi: {bulletin.title} — {reason}",
+    )

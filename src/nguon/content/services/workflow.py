@@ -165,6 +165,11 @@ def _notify_approvers(actor: Any, bulletin: Bulletin) -> None:
     )
 
 
+def _notify_author(actor: Any, bulletin: Bulletin, *, kind: str, message: str) -> None:
+    authors = [bulletin.created_by] if bulletin.created_by is not None else []
+    notify(users=authors, kind=kind, message=message, url=_url(bulletin), bulletin=bulletin, exclude=actor)
+
+
 def appraise(*, actor: Any, bulletin: Bulletin, comment: str = "") -> Bulletin:
     """The editorial board has appraised the bulletin: it goes to the approver."""
     with transaction.atomic():
@@ -202,14 +207,8 @@ def return_for_changes(*, actor: Any, bulletin: Bulletin, comment: str) -> Bulle
             comment=comment,
             due_hours=policy_for(b.source_level).revise_hours,
         )
-        authors = [b.created_by] if b.created_by is not None else []
-        notify(
-            users=authors,
-            kind="bulletin-returned",
-            message=f"Bản tin bị trả lại để sửa: {b.title} — {comment}",
-            url=_url(b),
-            bulletin=b,
-            exclude=actor,
+        _notify_author(
+            actor, b, kind="bulletin-returned", message=f"Bản tin bị trả lại để sửa: {b.title} — {comment}"
         )
         index_bulletin(b)
     return b
@@ -232,14 +231,8 @@ def approve(*, actor: Any, bulletin: Bulletin, comment: str = "") -> Bulletin:
             comment=nfc(comment),
         )
         distribution.distribute(actor=actor, bulletin=b)
-        authors = [b.created_by] if b.created_by is not None else []
-        notify(
-            users=authors,
-            kind="bulletin-approved",
-            message=f"Bản tin đã được phê duyệt và phát hành: {b.title}",
-            url=_url(b),
-            bulletin=b,
-            exclude=actor,
+        _notify_author(
+            actor, b, kind="bulletin-approved", message=f"Bản tin đã được phê duyệt và phát hành: {b.title}"
         )
         index_bulletin(b)
     return b
