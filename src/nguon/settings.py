@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "nguon.speech",
     "nguon.content",
     "nguon.devices",
+    "nguon.radio",
     "nguon.demo",
 ]
 

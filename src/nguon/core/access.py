@@ -75,7 +75,8 @@ CONTENT_APPROVE = "content.approve"
 CONTENT_RECEIVE = "content.receive"  # decide on bulletins sent down to a commune (TT39)
 CAMPAIGNS_ISSUE = "campaigns.issue"
 CAMPAIGNS_REPORT = "campaigns.report"
-BROADCAST_OPERATE = "broadcast.operate"
+BROADCAST_OPERATE = "broadcast.operate"  # programmes, play-now, live in a commune
+BROADCAST_EMERGENCY = "broadcast.emergency"  # order (and second-approve) emergency broadcasts
 DEVICES_VIEW = "devices.view"
 DEVICES_MANAGE = "devices.manage"
 REPORTS_VIEW = "reports.view"
@@ -113,6 +114,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         CONTENT_APPRAISE,
         CONTENT_APPROVE,
         BROADCAST_OPERATE,
+        BROADCAST_EMERGENCY,
         SPEECH_MANAGE_DICTIONARY,
         CAMPAIGNS_ISSUE,
     },
@@ -141,6 +143,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         CAMPAIGNS_ISSUE,
         CAMPAIGNS_REPORT,
         BROADCAST_OPERATE,
+        BROADCAST_EMERGENCY,
         UNITS_MANAGE_RESIDENTIAL,
         REPORTS_SUBMIT,
         ACCOUNTS_VIEW,
