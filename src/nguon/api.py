@@ -22,6 +22,7 @@ from nguon.content.api import router as content_router
 from nguon.content.files import RejectedFileError
 from nguon.core.api import router as core_router
 from nguon.devices.api import router as devices_router
+from nguon.radio.api import router as radio_router
 from nguon.units.api import router as units_router
 
 api = NinjaAPI(
@@ -89,3 +90,4 @@ api.add_router("/audit/", core_router)
 api.add_router("", accounts_router)
 api.add_router("/content/", content_router)
 api.add_router("/devices/", devices_router)
+api.add_router("/radio/", radio_router)

@@ -12,6 +12,8 @@ urlpatterns = [
     path("speech/", include("nguon.speech.urls")),
     path("content/", include("nguon.content.urls")),
     path("devices/", include("nguon.devices.urls")),
+    path("radio/", include("nguon.radio.urls")),
+    path("alerts/", include("nguon.radio.public_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,5 @@
+"""API of radio cap."""
+
+from ninja import Router
+
+router = Router()

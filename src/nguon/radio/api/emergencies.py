@@ -1,0 +1,5 @@
+"""API of radio emergencies."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""API of radio live."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""API of radio programmes."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,1 @@
+"""Write paths of the radio app (one module per concern)."""

@@ -1,0 +1,11 @@
+"""URLs of the radio screens (/radio/): each screen module contributes its own ``urlpatterns``."""
+
+from nguon.radio.views import emergencies, live, programmes
+
+app_name = "radio"
+
+urlpatterns = [
+    *emergencies.urlpatterns,
+    *live.urlpatterns,
+    *programmes.urlpatterns,
+]

@@ -1,0 +1,1 @@
+"""Radio screens, one module per area; each contributes its ``urlpatterns``."""

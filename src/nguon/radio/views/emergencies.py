@@ -1,0 +1,5 @@
+"""Radio screens: emergencies."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

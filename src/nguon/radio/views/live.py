@@ -1,0 +1,5 @@
+"""Radio screens: live."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Radio screens: programmes."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
