@@ -7,10 +7,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from nguon.content.choices import EDITABLE_STATUSES
-from nguon.content.models import Bulletin
+from nguon.content.choices import EDITABLE_STATUSES, AttachmentKind
+from nguon.content.models import Bulletin, MediaBlob
+from nguon.content.services.attachments import stored_blob
 from nguon.core import access, audit
 from nguon.speech import services as speech
+from nguon.speech.choices import RenderStatus
 from nguon.speech.models import AudioRender
 
 
@@ -60,3 +62,17 @@ def is_current(bulletin: Bulletin) -> bool:
     if render is None:
         return False
     return render.source_text == spoken_text(bulletin) and render.voice_id == bulletin.voice_id
+
+
+def audio_blob(bulletin: Bulletin) -> MediaBlob | None:
+    """The bulletin's finished audio as a stored :class:`MediaBlob` (what devices download), or None while
+    it has no finished render. The same bytes give the same blob, so calling this again is cheap."""
+    render = bulletin.audio_render
+    if render is None or render.status != RenderStatus.DONE or not render.mp3:
+        return None
+    with (
+        transaction.atomic(),
+        render.mp3.open("rb") as handle,
+        stored_blob(handle, allowed_kinds=frozenset({AttachmentKind.AUDIO})) as blob,
+    ):
+        return blob
