@@ -1,11 +1,12 @@
 """URLs of the radio screens (/radio/): each screen module contributes its own ``urlpatterns``."""
 
-from nguon.radio.views import emergencies, live, programmes
+from nguon.radio.views import emergencies, live, logs, programmes
 
 app_name = "radio"
 
 urlpatterns = [
     *emergencies.urlpatterns,
     *live.urlpatterns,
+    *logs.urlpatterns,
     *programmes.urlpatterns,
 ]
