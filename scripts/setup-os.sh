@@ -10,6 +10,7 @@ packages=(
   espeak-ng         # offline Vietnamese text-to-speech (voices vi, vi-vn-x-central, vi-vn-x-south)
   ffmpeg            # loudness normalisation, MP3/Opus encoding, waveform images
   mosquitto         # MQTT broker: device tests start their own with generated password/ACL files
+  icecast2          # live broadcasts and relays: `nguon icecast` runs its own, on 127.0.0.1:8010
 )
 python_bin="${PYTHON:-python3}"
 if ! "$python_bin" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
@@ -34,4 +35,10 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "Installing OS packages: ${missing[*]}"
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# env inside sudo: sudo drops DEBIAN_FRONTEND otherwise, and icecast2 would ask its debconf questions.
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Nguồn runs its own Icecast with generated passwords; the distribution's service (port 8000, default
+# "hackme" passwords) must not run beside it.
+if [[ " ${missing[*]} " == *" icecast2 "* ]] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+  $sudo systemctl disable --now icecast2 >/dev/null 2>&1 || true
+fi

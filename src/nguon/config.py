@@ -61,6 +61,7 @@ class Config:
     device_mqtt_url: str = "mqtt://127.0.0.1:1883"
     device_heartbeat_seconds: int = 60
     map_tile_url: str = ""
+    cap_sender: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -90,6 +91,19 @@ def _public_url(env: dict[str, str], host: str, port: int, problems: list[str]) 
     if not value.startswith(("http://", "https://")):
         problems.append(f"NGUON_PUBLIC_URL={value!r}: expected an address starting with http:// or https://.")
     return value.rstrip("/")
+
+
+def _cap_sender(env: dict[str, str], public_url: str, problems: list[str]) -> str:
+    """The ``<sender>`` of published CAP 1.2 alerts; default ``nguon@<host of NGUON_PUBLIC_URL>``."""
+    value = env.get("NGUON_CAP_SENDER", "").strip()
+    if not value:
+        return f"nguon@{urlsplit(public_url).hostname or 'localhost'}"
+    if any(ch.isspace() or ch in ",&<" or not ch.isprintable() for ch in value):
+        problems.append(
+            f"NGUON_CAP_SENDER={value!r}: no spaces, commas, & or < (CAP 1.2 §3.2.1), e.g. nguon@thainguyen.gov.vn."
+        )
+        return f"nguon@{urlsplit(public_url).hostname or 'localhost'}"
+    return value
 
 
 def _int(env: dict[str, str], name: str, *, default: int, low: int, high: int, problems: list[str]) -> int:
@@ -313,6 +327,7 @@ def load(env: dict[str, str] | None = None) -> Config:
 
     central_url, central_token, central_push_token = _central(env, production, problems)
     devices = _devices(env, problems)
+    public_url = _public_url(env, host, port, problems)
 
     config = Config(
         environment=environment,
@@ -334,7 +349,8 @@ def load(env: dict[str, str] | None = None) -> Config:
         login_lockout_minutes=_int(
             env, "NGUON_LOGIN_LOCKOUT_MINUTES", default=15, low=1, high=24 * 60, problems=problems
         ),
-        public_url=_public_url(env, host, port, problems),
+        public_url=public_url,
+        cap_sender=_cap_sender(env, public_url, problems),
         upload_max_mb=_int(env, "NGUON_UPLOAD_MAX_MB", default=500, low=1, high=10_000, problems=problems),
         log_level=log_level,
         default_province_code=province,

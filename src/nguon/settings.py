@@ -180,6 +180,7 @@ NGUON_LOGIN_MAX_FAILURES = CONFIG.login_max_failures
 NGUON_LOGIN_LOCKOUT_MINUTES = CONFIG.login_lockout_minutes
 NGUON_DEMO_PASSWORD = CONFIG.demo_password
 NGUON_PUBLIC_URL = CONFIG.public_url  # links in e-mails
+NGUON_CAP_SENDER = CONFIG.cap_sender  # <sender> of published CAP 1.2 alerts (docs/cap.md)
 
 # The central source system (docs/integrations/central.md): where to pull from, and the two bearer tokens.
 NGUON_CENTRAL_URL = CONFIG.central_url

@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from nguon.agent.player import EMERGENCY, PLAY_NOW, SCHEDULED
+from nguon.agent.player import EMERGENCY, LIVE, PLAY_NOW, SCHEDULED
 from nguon.devices.protocol.commands import Command
 from nguon.devices.protocol.timestamps import utc_now
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from nguon.agent.core import Agent
 
 log = logging.getLogger("nguon.agent")
-NOT_EMERGENCY = frozenset({SCHEDULED, PLAY_NOW})
+NOT_EMERGENCY = frozenset({SCHEDULED, PLAY_NOW, LIVE})
 
 
 class CommandHandler:
@@ -41,11 +41,39 @@ class CommandHandler:
         agent, item = self.agent, command.body["item"]
         if agent.settings.get("emergency"):
             raise RuntimeError("an emergency broadcast is in progress")
-        path = agent.ensure_media(item)
-        if path is None:
-            raise RuntimeError("media could not be fetched")
+        path = None
+        if "media" in item:
+            path = agent.ensure_media(item)
+            if path is None:
+                raise RuntimeError("media could not be fetched")
         agent.player.stop_current(NOT_EMERGENCY)
         agent.player.start(item, path, kind=PLAY_NOW, manifest_version=self._version())
+
+    def _live_start(self, command: Command) -> None:
+        """Switch to a live stream at once, like play-now (never over an emergency), until live-stop."""
+        agent, body = self.agent, command.body
+        if agent.settings.get("emergency"):
+            raise RuntimeError("an emergency broadcast is in progress")
+        if agent.settings["power"] == "off":
+            raise RuntimeError("the amplifier is off")
+        current = agent.player.current
+        if current is not None and current.kind == LIVE and current.item["id"] == body["id"]:
+            return  # already on this live broadcast
+        item: dict[str, Any] = {
+            "id": body["id"],
+            "title": body.get("title", ""),
+            "stream": body["stream"],
+            "duration_ms": 0,
+        }
+        if "volume" in body:
+            item["volume"] = body["volume"]
+        agent.player.stop_current(NOT_EMERGENCY)
+        agent.player.start(item, None, kind=LIVE, manifest_version=self._version())
+
+    def _live_stop(self, command: Command) -> None:
+        current = self.agent.player.current
+        if current is not None and current.kind == LIVE and current.item["id"] == command.body["id"]:
+            self.agent.player.stop_current(frozenset({LIVE}))
 
     def _emergency_start(self, command: Command) -> None:
         body = command.body

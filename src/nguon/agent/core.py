@@ -27,7 +27,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from nguon.agent import FIRMWARE
 from nguon.agent.commands import CommandHandler
 from nguon.agent.fetch import FetchError, ServerClient
-from nguon.agent.player import EMERGENCY, SCHEDULED, Player, make_receipt
+from nguon.agent.player import EMERGENCY, LIVE, SCHEDULED, Player, make_receipt
 from nguon.agent.sinks import Sink
 from nguon.agent.storage import AgentStorage
 from nguon.devices.protocol import PROTOCOL_LEVEL
@@ -273,12 +273,16 @@ class Agent:
             self._emergency_check.set()  # reconciled by the main loop, which owns playback
         manifest_now = self.manifest or {}
         for item in list(manifest_now.get("items", [])):
-            self.ensure_media(item)
+            if "media" in item:  # stream items are relayed from the network, not cached
+                self.ensure_media(item)
         if manifest_now.get("emergency"):
             self.ensure_media(manifest_now["emergency"]["item"])
 
     def ensure_media(self, item: dict[str, Any]) -> Path | None:
-        media = item["media"]
+        """The cached file of a media item (downloaded when missing); None when it cannot be had."""
+        media = item.get("media")
+        if media is None:
+            return None
         path = self.storage.media_path(media["sha256"])
         if path.exists():
             return path
@@ -314,6 +318,9 @@ class Agent:
             if now < start:
                 break  # items are sorted by start
             suspended = "emergency" if emergency else "power off" if self.settings["power"] == "off" else ""
+            current = self.player.current
+            if not suspended and current is not None and current.kind == LIVE:
+                suspended = "live broadcast"  # an item whose window passes during a live broadcast is skipped
             if now > until:
                 if suspended:
                     self.spool_receipt(item, "skipped", suspended, scheduled_at=item["start"])
@@ -323,8 +330,8 @@ class Agent:
                 continue
             if suspended or self.player.current is not None:
                 continue  # wait while it may still start: an item due during an emergency plays after it
-            path = self.storage.media_path(item["media"]["sha256"])
-            if not path.exists():
+            path = self.storage.media_path(item["media"]["sha256"]) if "media" in item else None
+            if path is not None and not path.exists():
                 self.spool_receipt(item, "failed", "media not cached", scheduled_at=item["start"])
                 self._mark(key)
                 continue

@@ -1,4 +1,7 @@
-"""One playback at a time, in a worker thread, ending in a receipt (played, interrupted or failed)."""
+"""One playback at a time, in a worker thread, ending in a receipt (played, interrupted or failed).
+
+An item names either cached ``media`` (played from ``path``) or a ``stream`` (relayed from its URL for
+``duration_ms``, or until stopped when that is 0: a live broadcast)."""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from nguon.devices.protocol.timestamps import format_ts
 
 log = logging.getLogger("nguon.agent")
 
-SCHEDULED, PLAY_NOW, EMERGENCY = "scheduled", "play-now", "emergency"
+SCHEDULED, PLAY_NOW, EMERGENCY, LIVE = "scheduled", "play-now", "emergency", "live"
 JOIN_TIMEOUT_S = 5.0
 
 
@@ -38,7 +41,7 @@ def make_receipt(
         "device": device,
         "id": str(uuid.uuid4()),
         "item": item["id"],
-        "media": item["media"]["sha256"],
+        "media": item["media"]["sha256"] if "media" in item else None,  # a stream has no media
         "manifest_version": manifest_version,
         "scheduled_at": scheduled_at,
         "started_at": format_ts(started_at) if started_at else None,
@@ -88,7 +91,7 @@ class Player:
     def start(
         self,
         item: dict[str, Any],
-        path: Path,
+        path: Path | None,
         *,
         kind: str,
         manifest_version: int,
@@ -105,7 +108,7 @@ class Player:
         playback.thread.start()
         return playback
 
-    def stop_current(self, kinds: frozenset[str] = frozenset({SCHEDULED, PLAY_NOW, EMERGENCY})) -> bool:
+    def stop_current(self, kinds: frozenset[str] = frozenset({SCHEDULED, PLAY_NOW, EMERGENCY, LIVE})) -> bool:
         """Interrupt the current playback if it is of one of ``kinds``; wait until its receipt is written."""
         playback = self.current
         if playback is None or playback.kind not in kinds:
@@ -115,15 +118,21 @@ class Player:
             playback.thread.join(JOIN_TIMEOUT_S)
         return True
 
-    def _run(self, playback: Playback, path: Path) -> None:
+    def _play(self, item: dict[str, Any], path: Path | None, stop: threading.Event) -> str:
+        duration_s, volume = item["duration_ms"] / 1000, item.get("volume", self.volume())
+        if "stream" in item:
+            return self.sink.play_stream(
+                item["stream"]["url"], duration_s=duration_s, volume=volume, stop=stop
+            )
+        if path is None:
+            log.error("%s: no media file to play", item["id"])
+            return FAILED
+        return self.sink.play(path, duration_s=duration_s, volume=volume, stop=stop)
+
+    def _run(self, playback: Playback, path: Path | None) -> None:
         item = playback.item
         try:
-            result = self.sink.play(
-                path,
-                duration_s=item["duration_ms"] / 1000,
-                volume=item.get("volume", self.volume()),
-                stop=playback.stop,
-            )
+            result = self._play(item, path, playback.stop)
         except Exception:  # a broken output must not kill the agent
             log.exception("playing %s failed", item["id"])
             result = FAILED

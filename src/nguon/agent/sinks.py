@@ -1,4 +1,5 @@
-"""Audio outputs. A sink plays one file and returns how it ended; ``stop`` interrupts it at once."""
+"""Audio outputs. A sink plays one file, or relays one stream (a live broadcast, the provincial channel),
+and returns how it ended; ``stop`` interrupts it at once."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ PLAYED, INTERRUPTED, FAILED = "played", "interrupted", "failed"
 class Sink(Protocol):
     def play(self, path: Path, *, duration_s: float, volume: int, stop: threading.Event) -> str: ...
 
+    def play_stream(self, url: str, *, duration_s: float, volume: int, stop: threading.Event) -> str:
+        """Relay ``url`` until ``stop``, or for ``duration_s`` seconds when it is above 0."""
+        ...
+
 
 @dataclass
 class NullSink:
@@ -26,6 +31,7 @@ class NullSink:
 
     max_seconds: float = 60.0
     plays: list[tuple[str, float, float, str]] = field(default_factory=list)
+    streams: list[tuple[str, float, float, str]] = field(default_factory=list)
 
     def play(self, path: Path, *, duration_s: float, volume: int, stop: threading.Event) -> str:
         started = time.monotonic()
@@ -33,6 +39,17 @@ class NullSink:
         result = INTERRUPTED if interrupted else PLAYED
         self.plays.append((path.name, started, time.monotonic(), result))
         log.info("null sink: %s %s (%.2f s, volume %d)", result, path.name[:12], duration_s, volume)
+        return result
+
+    def play_stream(self, url: str, *, duration_s: float, volume: int, stop: threading.Event) -> str:
+        started = time.monotonic()
+        limit = min(duration_s, self.max_seconds) if duration_s > 0 else self.max_seconds
+        interrupted = stop.wait(max(limit, 0.05))
+        result = INTERRUPTED if interrupted else PLAYED
+        self.streams.append((url, started, time.monotonic(), result))
+        log.info(
+            "null sink: %s stream %s (%.2f s, volume %d)", result, url, time.monotonic() - started, volume
+        )
         return result
 
 
@@ -56,13 +73,39 @@ class FfplaySink:
             str(volume),
             str(path),
         ]
+        return self._run(command, stop=stop, deadline=None)
+
+    def play_stream(self, url: str, *, duration_s: float, volume: int, stop: threading.Event) -> str:
+        # ffmpeg's HTTP client reconnects by itself after a short network loss.
+        command = [
+            self.binary,
+            "-nodisp",
+            "-autoexit",
+            "-loglevel",
+            "error",
+            "-reconnect",
+            "1",
+            "-reconnect_streamed",
+            "1",
+            "-reconnect_delay_max",
+            "5",
+            "-volume",
+            str(volume),
+            url,
+        ]
+        deadline = time.monotonic() + duration_s if duration_s > 0 else None
+        return self._run(command, stop=stop, deadline=deadline)
+
+    def _run(self, command: list[str], *, stop: threading.Event, deadline: float | None) -> str:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL)  # noqa: S603 — fixed arguments
         while process.poll() is None:
-            if stop.wait(0.05):
+            interrupted = stop.wait(0.05)
+            ended = deadline is not None and time.monotonic() >= deadline
+            if interrupted or ended:
                 process.terminate()
                 try:
                     process.wait(timeout=2)
                 except subprocess.TimeoutExpired:
                     process.kill()
-                return INTERRUPTED
+                return INTERRUPTED if interrupted else PLAYED
         return PLAYED if process.returncode == 0 else FAILED

@@ -21,28 +21,20 @@ class NavItem:
     action: str | None  # the action that makes it visible; None: every signed-in person
 
 
-def _maybe(name: str) -> str | None:
-    # TEMPORARY while the content screens are being built in parallel: a missing URL shows as "coming".
-    from django.urls import NoReverseMatch
-
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
-
-
 def _items() -> list[NavItem]:
     return [
         NavItem(str(_("Tổng quan")), reverse("core:dashboard"), None),
         NavItem(str(_("Đơn vị hành chính")), reverse("units:list"), access.UNITS_VIEW),
         NavItem(str(_("Tổ chức")), reverse("units:organisations"), access.ORGANISATIONS_VIEW),
-        NavItem(str(_("Việc chờ tôi")), _maybe("content:waiting"), access.CONTENT_VIEW),
-        NavItem(str(_("Bản tin")), _maybe("content:bulletins"), access.CONTENT_VIEW),
-        NavItem(str(_("Tin đến của xã")), _maybe("content:inbox"), access.CONTENT_RECEIVE),
-        NavItem(str(_("Chiến dịch tuyên truyền")), _maybe("content:campaigns"), access.CONTENT_VIEW),
-        NavItem(str(_("Tìm kiếm")), _maybe("content:search"), access.CONTENT_VIEW),
+        NavItem(str(_("Việc chờ tôi")), reverse("content:waiting"), access.CONTENT_VIEW),
+        NavItem(str(_("Bản tin")), reverse("content:bulletins"), access.CONTENT_VIEW),
+        NavItem(str(_("Tin đến của xã")), reverse("content:inbox"), access.CONTENT_RECEIVE),
+        NavItem(str(_("Chiến dịch tuyên truyền")), reverse("content:campaigns"), access.CONTENT_VIEW),
+        NavItem(str(_("Tìm kiếm")), reverse("content:search"), access.CONTENT_VIEW),
         NavItem(str(_("Đọc văn bản")), reverse("speech:index"), access.SPEECH_USE),
-        NavItem(str(_("Đài truyền thanh")), None, access.BROADCAST_OPERATE),
+        NavItem(str(_("Đài truyền thanh")), reverse("radio:schedule"), access.BROADCAST_OPERATE),
+        NavItem(str(_("Phát khẩn cấp")), reverse("radio:emergency-list"), access.BROADCAST_EMERGENCY),
+        NavItem(str(_("Nhật ký phát thanh")), reverse("radio:logs"), access.BROADCAST_OPERATE),
         NavItem(str(_("Thiết bị")), reverse("devices:list"), access.DEVICES_VIEW),
         NavItem(str(_("Bảng tin điện tử")), None, access.DEVICES_VIEW),
         NavItem(str(_("Phản ánh, kiến nghị")), None, access.CONTENT_WRITE),

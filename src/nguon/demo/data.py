@@ -147,6 +147,7 @@ USERS: list[tuple[str, str, str, str | None, str | None]] = [
     ("dinhhoa.pheduyet", "Ma Thị Duyên", Role.COMMUNE_APPROVER, COMMUNE, None),
     ("dinhhoa.vanhanh", "Nông Văn Hành", Role.COMMUNE_OPERATOR, COMMUNE, None),
     ("pdp.bientap", "Đỗ Thị Phùng", Role.COMMUNE_EDITOR, OTHER_COMMUNE, None),
+    ("pdp.vanhanh", "Lương Văn Thanh", Role.COMMUNE_OPERATOR, OTHER_COMMUNE, None),
     ("kythuat", "Vũ Văn Thuật", Role.TECHNICIAN, PROVINCE, None),
     ("kiemtra", "Bùi Thị Kiểm", Role.AUDITOR, PROVINCE, None),
     ("khach", "Đinh Văn Xem", Role.VIEWER, PROVINCE, None),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
@@ -15,6 +13,8 @@ from nguon.accounts.models import TOTPDevice, User
 from nguon.core import access
 from nguon.demo import data
 from nguon.demo.content import load_content
+from nguon.demo.radio import load_radio, load_radio_devices
+from nguon.demo.totp import demo_totp_secret
 from nguon.units import services as unit_services
 from nguon.units.models import AdministrativeUnit, Organisation
 
@@ -23,13 +23,6 @@ ACTOR = access.SystemActor("cli:demo load")
 
 class DemoError(RuntimeError):
     pass
-
-
-def demo_totp_secret(username: str) -> str:
-    """A fixed TOTP secret per demo account, so ``nguon demo totp USER`` can print the current code."""
-    return base64.b32encode(hashlib.sha256(f"nguon-demo-totp:{username}".encode()).digest()[:20]).decode(
-        "ascii"
-    )
 
 
 def _has_demo_totp(user: User) -> bool:
@@ -102,4 +95,6 @@ def load(*, say: Callable[[str], None] = lambda _: None) -> list[str]:
             accounts.append(username)
         say(f"Demo accounts: {len(accounts)}")
         load_content(say=say)
+        load_radio(say=say)
+        load_radio_devices(say=say)
     return accounts

@@ -39,6 +39,8 @@ class CommandType(models.TextChoices):
     POWER = "power", _("Bật/tắt")
     REBOOT = "reboot", _("Khởi động lại")
     TIME_SYNC = "time-sync", _("Đồng bộ giờ")
+    LIVE_START = "live-start", _("Bắt đầu phát trực tiếp")
+    LIVE_STOP = "live-stop", _("Kết thúc phát trực tiếp")
 
 
 class ReceiptResult(models.TextChoices):

@@ -85,6 +85,7 @@ class VirtualDevice:
         self.sent_at: dict[str, float] = {}
         self.playing: dict[str, Any] | None = None
         self.emergency = False
+        self.live_stop: asyncio.Event | None = None  # set to end the live broadcast being "relayed"
         self.started = time.monotonic()
         self.flaky = rng.random() < options.offline_ratio
         self._client: aiomqtt.Client | None = None
@@ -126,20 +127,35 @@ class VirtualDevice:
                 await self._send(t.RECEIPT, receipt)
 
     # -- playing (virtually) ---------------------------------------------------------------------------
-    async def _play(self, item: dict[str, Any], *, emergency: bool, scheduled_at: str | None) -> None:
+    async def _play(
+        self,
+        item: dict[str, Any],
+        *,
+        emergency: bool,
+        scheduled_at: str | None,
+        stop: asyncio.Event | None = None,
+    ) -> None:
+        """Pretend to play a media or stream item (a live one, with ``duration_ms`` 0, until ``stop``)."""
         started = utc_now()
         self.playing = {"item": item["id"], "started_at": format_ts(started), "emergency": emergency}
-        await asyncio.sleep(min(item["duration_ms"] / 1000, self.options.max_play_s))
-        self.playing = None
+        seconds = item["duration_ms"] / 1000 or self.options.max_play_s
+        result = "played"
+        if stop is None:
+            await asyncio.sleep(min(seconds, self.options.max_play_s))
+        elif await _sleep_or_stop(stop, min(seconds, self.options.max_play_s)):
+            result = "interrupted"
+        if self.playing is not None and self.playing["item"] == item["id"]:
+            self.playing = None
         receipt = make_receipt(
             self.device,
             item,
             manifest_version=self.manifest["version"] if self.manifest else 0,
-            result="played",
+            result=result,
             scheduled_at=scheduled_at,
             started_at=started,
             ended_at=utc_now(),
             emergency=emergency,
+            detail="live" if stop is not None else "",
         )
         self.spool[receipt["id"]] = receipt
         self.stats.counts["receipts_made"] += 1
@@ -194,6 +210,15 @@ class VirtualDevice:
             asyncio.create_task(self._play(command.body["item"], emergency=self.emergency, scheduled_at=None))  # noqa: RUF006
         elif command.type == "emergency-stop":
             self.emergency = False
+        elif command.type == "live-start" and not self.emergency:
+            if self.live_stop is not None:
+                self.live_stop.set()
+            self.live_stop = asyncio.Event()
+            item = {"id": command.body["id"], "stream": command.body["stream"], "duration_ms": 0}
+            asyncio.create_task(self._play(item, emergency=False, scheduled_at=None, stop=self.live_stop))  # noqa: RUF006
+        elif command.type == "live-stop" and self.live_stop is not None:
+            self.live_stop.set()
+            self.live_stop = None
 
     async def _on_message(self, message: aiomqtt.Message) -> None:
         payload = message.payload if isinstance(message.payload, bytes) else str(message.payload).encode()
@@ -292,9 +317,11 @@ class VirtualDevice:
         self._client = None
 
 
-async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> bool:
+    """Wait ``seconds`` or until ``stop``; True when ``stop`` came first."""
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), seconds)
+    return stop.is_set()
 
 
 class Fleet:

@@ -31,7 +31,7 @@ from nguon.accounts.choices import Role
 from nguon.core import access
 from nguon.core.access import ROLE_ACTIONS, ROLES_REQUIRING_2FA
 from nguon.demo.data import COMMUNE, OTHER_COMMUNE, PROVINCE, USERS
-from nguon.demo.loader import demo_totp_secret
+from nguon.demo.totp import demo_totp_secret
 
 pytestmark = pytest.mark.browser
 
@@ -71,6 +71,8 @@ NAV: dict[str, str | None] = {
     "Tìm kiếm": access.CONTENT_VIEW,
     "Đọc văn bản": access.SPEECH_USE,
     "Đài truyền thanh": access.BROADCAST_OPERATE,
+    "Phát khẩn cấp": access.BROADCAST_EMERGENCY,
+    "Nhật ký phát thanh": access.BROADCAST_OPERATE,
     "Thiết bị": access.DEVICES_VIEW,
     "Bảng tin điện tử": access.DEVICES_VIEW,
     "Phản ánh, kiến nghị": access.CONTENT_WRITE,

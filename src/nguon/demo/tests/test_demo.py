@@ -78,3 +78,38 @@ def test_demo_campaign_reaches_the_residential_groups():
     assert campaign.status == "issued"
     assert campaign.targets.count() == 5
     assert campaign.targets.filter(status="reported").count() == 1
+
+
+def test_demo_radio_programmes_fill_the_calendar_once():
+    from django.utils import timezone
+
+    from nguon.radio.models import BroadcastSettings, Occurrence, Programme
+
+    call_command("demo", "load", stdout=io.StringIO())
+    call_command("demo", "load", stdout=io.StringIO())
+    assert Programme.objects.filter(unit__code=data.COMMUNE).count() == 3
+    assert Programme.objects.filter(unit__code=data.OTHER_COMMUNE).count() == 1
+    week = timezone.now() + timezone.timedelta(days=7)
+    morning = Occurrence.objects.filter(
+        programme__title="Chương trình phát thanh buổi sáng",
+        programme__unit__code=data.COMMUNE,
+        starts_at__lte=week,
+    )
+    assert 6 <= morning.count() <= 8  # one a day over the seven-day horizon
+    assert BroadcastSettings.objects.get(unit__code=data.COMMUNE).fallback_blob is not None
+
+
+def test_demo_has_one_past_emergency_published_as_cap():
+    from nguon.radio.choices import EmergencyStatus
+    from nguon.radio.models import CapMessage, EmergencyOrder
+
+    call_command("demo", "load", stdout=io.StringIO())
+    call_command("demo", "load", stdout=io.StringIO())
+    order = EmergencyOrder.objects.get()
+    assert order.status == EmergencyStatus.STOPPED
+    assert order.broadcast is not None
+    assert order.broadcast.devices.count() == 3  # the three demo clusters of Định Hóa
+    assert sorted(CapMessage.objects.filter(order=order).values_list("msg_type", flat=True)) == [
+        "Alert",
+        "Cancel",
+    ]

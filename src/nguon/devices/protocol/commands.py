@@ -37,6 +37,8 @@ COMMAND_TYPES = (
     "power",
     "reboot",
     "time-sync",
+    "live-start",
+    "live-stop",
 )
 REFUSAL_REASONS = (
     "malformed",

@@ -24,7 +24,14 @@ log = logging.getLogger(__name__)
 
 #: Commands that put something on air or take it off: broadcast operators may send them too.
 BROADCAST_COMMANDS = frozenset(
-    {CommandType.PLAY_NOW, CommandType.EMERGENCY_START, CommandType.EMERGENCY_STOP, CommandType.STOP}
+    {
+        CommandType.PLAY_NOW,
+        CommandType.EMERGENCY_START,
+        CommandType.EMERGENCY_STOP,
+        CommandType.STOP,
+        CommandType.LIVE_START,
+        CommandType.LIVE_STOP,
+    }
 )
 #: Sent by the system itself (``set_manifest``), never by hand.
 INTERNAL_COMMANDS = frozenset({CommandType.MANIFEST_CHANGED})

@@ -56,6 +56,27 @@ def start_emergency(
     devices = _commandable(actor, unit)
     if not devices:
         raise ValidationError({"unit": "Không có thiết bị nào để phát."})
+    return start_emergency_on(actor=actor, unit=unit, devices=devices, blob=blob, title=title, repeat=repeat)
+
+
+def start_emergency_on(
+    *,
+    actor: Any,
+    unit: AdministrativeUnit,
+    devices: list[Device],
+    blob: MediaBlob,
+    title: str,
+    repeat: int = 1,
+) -> EmergencyBroadcast:
+    """Put ``blob`` on air at once on exactly ``devices`` (chosen by the caller, e.g. the speaker clusters
+    of an emergency order's units); the broadcast is placed at ``unit``. ``send_commands`` checks that
+    ``actor`` may command each device's commune."""
+    if not 1 <= repeat <= 100:
+        raise ValidationError({"repeat": "Số lần phát phải từ 1 đến 100."})
+    if blob.kind != "audio":
+        raise ValidationError({"media": "Phát khẩn cấp cần một tệp âm thanh."})
+    if not devices:
+        raise ValidationError({"unit": "Không có thiết bị nào để phát."})
     with transaction.atomic():
         broadcast = EmergencyBroadcast.objects.create(
             unit=unit,

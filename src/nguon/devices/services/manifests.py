@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,16 +31,20 @@ MEDIA_PATH = "/api/v1/devices/me/media/{sha256}"
 
 @dataclass(frozen=True)
 class ManifestItem:
-    """One thing to play: a stored media file at an absolute time."""
+    """One thing to play at an absolute time: a stored media file (``blob``) or a stream to relay for
+    ``duration_seconds`` (``stream_url``, e.g. the provincial radio channel); exactly one of the two."""
 
     item_id: str
-    blob: MediaBlob
-    start: datetime
+    blob: MediaBlob | None = None
+    start: datetime | None = None
     start_until: datetime | None = None
     title: str = ""
     volume: int | None = None
     source_type: str = ""
     source_id: str = ""
+    stream_url: str = ""
+    stream_mime: str = ""
+    duration_seconds: float | None = None  # a stream's relay length (a media item's comes from its blob)
 
 
 def media_ref(blob: MediaBlob) -> dict[str, Any]:
@@ -66,14 +71,81 @@ def playable_item(
     return item
 
 
+def check_stream_url(url: str) -> str:
+    """A stream URL devices may open: absolute http(s), a host, no user name or password, no spaces.
+    Returns it stripped; raises ``ValidationError`` (in Vietnamese) otherwise."""
+    url = url.strip()
+    if not url:
+        raise ValidationError({"stream_url": "Cần địa chỉ luồng phát."})
+    if len(url) > 500 or any(c.isspace() for c in url):
+        raise ValidationError({"stream_url": "Địa chỉ luồng phát quá dài hoặc có khoảng trắng."})
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 — raises ValueError on a bad port
+    except ValueError:
+        raise ValidationError({"stream_url": "Địa chỉ luồng phát không hợp lệ."}) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError({"stream_url": "Luồng phát phải là địa chỉ http:// hoặc https://."})
+    if "@" in parts.netloc:
+        raise ValidationError(
+            {"stream_url": "Địa chỉ luồng phát không được chứa tên đăng nhập hoặc mật khẩu."}
+        )
+    return url
+
+
+def stream_item(
+    url: str,
+    *,
+    item_id: str,
+    duration_seconds: float = 0,
+    title: str = "",
+    volume: int | None = None,
+    mime: str = "",
+) -> dict[str, Any]:
+    """The protocol's ``item`` for a stream: relay ``url`` for ``duration_seconds`` (0: until stopped)."""
+    stream: dict[str, Any] = {"url": check_stream_url(url)}
+    if mime:
+        stream["mime"] = mime[:100]
+    item: dict[str, Any] = {
+        "id": item_id,
+        "title": title[:300],
+        "stream": stream,
+        "duration_ms": max(0, round(duration_seconds * 1000)),
+    }
+    if volume is not None:
+        item["volume"] = volume
+    return item
+
+
 def _item(entry: ManifestItem) -> dict[str, Any]:
     if not ITEM_ID.match(entry.item_id):
         raise ValidationError({"items": f"Mã mục không hợp lệ: {entry.item_id!r}."})
+    if entry.start is None:
+        raise ValidationError({"items": f"{entry.item_id}: thiếu giờ phát."})
     if entry.start_until is not None and entry.start_until < entry.start:
         raise ValidationError({"items": f"{entry.item_id}: thời hạn bắt đầu trước giờ phát."})
     if entry.volume is not None and not 0 <= entry.volume <= 100:
         raise ValidationError({"items": f"{entry.item_id}: âm lượng phải từ 0 đến 100."})
-    item = playable_item(entry.blob, item_id=entry.item_id, title=entry.title, volume=entry.volume)
+    if (entry.blob is None) == (not entry.stream_url):
+        raise ValidationError(
+            {"items": f"{entry.item_id}: cần đúng một trong hai: tệp âm thanh hoặc luồng phát."}
+        )
+    if entry.blob is not None:
+        item = playable_item(entry.blob, item_id=entry.item_id, title=entry.title, volume=entry.volume)
+    else:
+        if not entry.duration_seconds or entry.duration_seconds <= 0:
+            raise ValidationError({"items": f"{entry.item_id}: tiếp sóng cần thời lượng lớn hơn 0."})
+        try:
+            item = stream_item(
+                entry.stream_url,
+                item_id=entry.item_id,
+                duration_seconds=entry.duration_seconds,
+                title=entry.title,
+                volume=entry.volume,
+                mime=entry.stream_mime,
+            )
+        except ValidationError as error:
+            raise ValidationError({"items": f"{entry.item_id}: {' '.join(error.messages)}"}) from None
     item["start"] = format_ts(entry.start)
     if entry.start_until is not None:
         item["start_until"] = format_ts(entry.start_until)
@@ -128,7 +200,7 @@ def _write(
             and current.body.get("emergency") == emergency
         ):
             return current
-        media = {item["media"]["sha256"] for item in items}
+        media = {item["media"]["sha256"] for item in items if "media" in item}  # streams have no media
         if emergency is not None:
             media.add(emergency["item"]["media"]["sha256"])
         manifest = DeviceManifest.objects.create(

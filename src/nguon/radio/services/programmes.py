@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from nguon.content.choices import AttachmentKind
@@ -254,7 +255,32 @@ def item_seconds(item: RunningOrderItem) -> float:
     return float(item.duration_seconds or 0)
 
 
-def build_items(unit: AdministrativeUnit, items: Sequence[ItemInput]) -> list[RunningOrderItem]:
+def usable_audio(actor: Any, unit: AdministrativeUnit, sha256: str) -> MediaBlob | None:
+    """The audio blob ``sha256`` if the commune may put it on air: uploaded for the commune's station, already
+    in one of its running orders, its fallback, or reachable by ``actor`` (an attachment of a bulletin they
+    can see, an emergency's audio). A hash alone does not open another commune's files."""
+    blob = MediaBlob.objects.filter(sha256=sha256, kind=AttachmentKind.AUDIO).first() if sha256 else None
+    if blob is None:
+        return None
+    from nguon.core.models import AuditEvent
+    from nguon.radio.selectors.emergencies import get_audio
+
+    uploaded = AuditEvent.objects.filter(
+        action="radio.audio.upload",
+        target_type="content.mediablob",
+        target_id=str(blob.pk),
+        unit_path=unit.path,
+    )
+    in_use = RunningOrderItem.objects.filter(blob=blob).filter(
+        Q(programme__unit=unit) | Q(occurrence__programme__unit=unit)
+    )
+    fallback = BroadcastSettings.objects.filter(unit=unit, fallback_blob=blob)
+    if uploaded.exists() or in_use.exists() or fallback.exists() or get_audio(user=actor, sha256=sha256):
+        return blob
+    return None
+
+
+def build_items(actor: Any, unit: AdministrativeUnit, items: Sequence[ItemInput]) -> list[RunningOrderItem]:
     """Unsaved running-order lines, each checked; raises ValidationError on the first bad one."""
     built = []
     for position, entry in enumerate(items, start=1):
@@ -264,8 +290,8 @@ def build_items(unit: AdministrativeUnit, items: Sequence[ItemInput]) -> list[Ru
             line.bulletin = _bulletin(unit, entry.bulletin_id)
             line.title = title or line.bulletin.title[:300]
         elif entry.kind in (ItemKind.AUDIO, ItemKind.JINGLE):
-            blob = MediaBlob.objects.filter(sha256=entry.blob_sha256).first() if entry.blob_sha256 else None
-            if blob is None or blob.kind != AttachmentKind.AUDIO:
+            blob = usable_audio(actor, unit, entry.blob_sha256)
+            if blob is None:
                 raise ValidationError({"items": [f"Mục {position}: chọn một tệp âm thanh đã tải lên."]})
             line.blob = blob
         elif entry.kind == ItemKind.RELAY:
@@ -318,7 +344,7 @@ def save_programme(
     slots = _check_dates(rule, unit)
     units, groups = _targets(unit, data)
     _check_clashes(unit, slots, data.target_kind, units, groups, programme.pk if programme else None)
-    built = build_items(unit, data.items)
+    built = build_items(actor, unit, data.items)
     _check_length(built, data.duration_minutes)
     with transaction.atomic():
         before = audit.snapshot(programme, _FIELDS) if programme is not None else None
@@ -453,7 +479,7 @@ def customise_occurrence(
         list(programme.device_groups.all()),
         programme.pk,
     )
-    built = build_items(unit, items) if items is not None else None
+    built = build_items(actor, unit, items) if items is not None else None
     if built is not None:
         _check_length(built, minutes)
     with transaction.atomic():

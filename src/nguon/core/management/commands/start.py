@@ -2,7 +2,8 @@
 
 The web server (gunicorn) and the task worker (``db_worker``). In development, when ``NGUON_MQTT_URL`` is not
 set, also the embedded MQTT broker on 127.0.0.1 (``NGUON_EMBEDDED_MQTT_PORT``, 1884), the telemetry ingest and,
-when ``NGUON_SIMULATE_DEVICES`` > 0, that many virtual devices (``make run`` sets 300). Ctrl-C (SIGINT) or
+when ``NGUON_SIMULATE_DEVICES`` > 0, that many virtual devices (``make run`` sets 300). In development with
+devices on, also Icecast2 for live broadcasts (``nguon icecast``, 127.0.0.1:8010) when it is installed. Ctrl-C (SIGINT) or
 SIGTERM stops every child cleanly; if one child dies, the others are stopped too and the exit code says so.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -30,6 +32,7 @@ class Child:
     argv: list[str]
     process: subprocess.Popen[bytes] | None = None
     wait_for_port: int | None = None  # start the next children once this local port accepts
+    optional: bool = False  # its exit is reported but does not stop the others (Icecast: live only)
 
 
 @dataclass
@@ -69,6 +72,34 @@ def device_plan(*, environment: str, env: dict[str, str], enabled: bool = True) 
     return DevicePlan(children, env, f"127.0.0.1:{embedded.port}", embedded.simulate_devices)
 
 
+def icecast_plan(*, environment: str, env: dict[str, str], enabled: bool = True) -> tuple[list[Child], str]:
+    """``nguon icecast`` in development when icecast2 is installed (and devices are on); its listen URL, or
+    why it cannot run. Icecast is an optional child: if it exits, the rest goes on without live broadcasts.
+
+    Fresh source and admin passwords are made for this run when the environment has none, and handed to
+    every child, so the web server's rewrites of the configuration (new live sessions) keep them.
+    """
+    if (
+        not enabled
+        or environment != "development"
+        or not (shutil.which("icecast2") or shutil.which("icecast"))
+    ):
+        return [], ""
+    from nguon.radio.icecast import icecast_settings, preflight
+
+    settings_ = icecast_settings(env, settings.DATA_DIR)
+    problem = preflight(settings_)
+    if problem:  # e.g. root with a data dir the unprivileged account cannot reach: live is off, said so
+        return [], f"— ({problem})"
+    for name in ("NGUON_ICECAST_SOURCE_PASSWORD", "NGUON_ICECAST_ADMIN_PASSWORD"):
+        if not env.get(name):
+            env[name] = secrets.token_urlsafe(24)
+    child = Child(
+        "icecast", [sys.executable, "-m", "nguon", "icecast"], wait_for_port=settings_.port, optional=True
+    )
+    return [child], settings_.listen_url
+
+
 def _wait_for_port(port: int, timeout: float = 15.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -96,10 +127,14 @@ class Command(BaseCommand):
             plan = device_plan(
                 environment=settings.NGUON_ENV, env=dict(os.environ), enabled=not options["no_devices"]
             )
+            live, icecast_url = icecast_plan(
+                environment=settings.NGUON_ENV, env=plan.env, enabled=not options["no_devices"]
+            )
         except ValueError as error:
             raise CommandError(str(error)) from None
         children = [
             *plan.children,
+            *live,
             Child(
                 "web",
                 [
@@ -140,6 +175,8 @@ class Command(BaseCommand):
                     f"MQTT (nhúng / embedded): {plan.broker}; "
                     f"thiết bị mô phỏng / simulated devices: {plan.simulated}"
                 )
+            if icecast_url:
+                self.stdout.write(f"Icecast (phát trực tiếp / live): {icecast_url}")
             if settings.NGUON_ENV != "production":
                 # Demo accounts are shown only outside production, and only when the demo is loaded.
                 from nguon.demo.management.commands.demo import accounts_table
@@ -150,6 +187,12 @@ class Command(BaseCommand):
         while not stopping:
             for child in children:
                 assert child.process is not None
+                if child.process.poll() is not None and child.optional:
+                    self.stderr.write(
+                        f"{child.name} exited with {child.process.returncode}; going on without it."
+                    )
+                    children.remove(child)
+                    break
                 if child.process.poll() is not None:
                     self.stderr.write(f"{child.name} exited with {child.process.returncode}; stopping.")
                     exit_code, stopping = 1, True

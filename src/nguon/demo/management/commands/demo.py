@@ -13,6 +13,7 @@ from nguon.accounts.choices import Role
 from nguon.accounts.models import TOTPDevice
 from nguon.core import access
 from nguon.demo import data, loader
+from nguon.demo.totp import demo_totp_secret
 
 
 class Command(BaseCommand):
@@ -38,7 +39,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{username!r} is not a demo account.")
             if not TOTPDevice.objects.filter(user__username=username, confirmed_at__isnull=False).exists():
                 raise CommandError(f"{username!r} has no authenticator; run 'nguon demo load'.")
-            self.stdout.write(two_factor.current_code(loader.demo_totp_secret(username)))
+            self.stdout.write(two_factor.current_code(demo_totp_secret(username)))
         else:
             self.stdout.write(accounts_table())
 

@@ -1,0 +1,1 @@
+"""Forms of the radio screens, one module per area."""

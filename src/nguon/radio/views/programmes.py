@@ -1,5 +1,0 @@
-"""Radio screens: programmes."""
-
-from django.urls import URLPattern
-
-urlpatterns: list[URLPattern] = []
