@@ -8,6 +8,7 @@ and a spoken greeting by espeak-ng through the speech app, each stored once by c
 from __future__ import annotations
 
 import tempfile
+import time as clock
 from collections.abc import Callable
 from datetime import time, timedelta
 from pathlib import Path
@@ -192,7 +193,9 @@ def _past_emergency(say: Callable[[str], None]) -> None:
             blob=blob,
             title="Cảnh báo lũ trên sông Chu",
             message=WARNING,
-            totp_code=pyotp.TOTP(demo_totp_secret(approver.username)).now(),
+            # The previous 30-second step's code (still accepted): the current one stays free, so the approver
+            # can sign in with it right after `make run` (a used step is never accepted again).
+            totp_code=pyotp.TOTP(demo_totp_secret(approver.username)).at(clock.time() - 30),
         )
         stop_order(actor=approver, order=order)
     finally:

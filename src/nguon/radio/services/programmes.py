@@ -17,20 +17,30 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from nguon.content.choices import AttachmentKind
-from nguon.content.models import Bulletin, MediaBlob
-from nguon.content.services import renditions
 from nguon.core import access, audit
 from nguon.core.text import nfc
 from nguon.devices.models import DeviceGroup
 from nguon.radio import recurrence
-from nguon.radio.choices import ItemKind, OccurrenceStatus, TargetKind
+from nguon.radio.choices import OccurrenceStatus, TargetKind
 from nguon.radio.models import BroadcastSettings, Occurrence, Programme, RunningOrderItem
-from nguon.radio.selectors.bulletins import airable_bulletins
+from nguon.radio.services.running_orders import ItemInput, build_items, check_length
 from nguon.units.models import AdministrativeUnit
+
+__all__ = [
+    "ItemInput",
+    "ProgrammeInput",
+    "customise_occurrence",
+    "materialise",
+    "materialise_unit",
+    "rule_of",
+    "save_programme",
+    "set_active",
+    "set_cancelled",
+    "settings_for",
+    "tz",
+]
 
 #: How far ahead a new programme is checked for clashes with the commune's other programmes.
 CLASH_WINDOW_DAYS = 400
@@ -48,18 +58,6 @@ _FIELDS = (
     "volume",
     "is_active",
 )
-
-
-@dataclass(frozen=True)
-class ItemInput:
-    """One line of a running order as an operator gives it."""
-
-    kind: str
-    title: str = ""
-    bulletin_id: int | None = None
-    blob_sha256: str = ""
-    stream_url: str = ""
-    duration_seconds: int | None = None
 
 
 @dataclass(frozen=True)
@@ -228,105 +226,6 @@ def _check_clashes(  # noqa: PLR0917
                 raise ValidationError({"start_time": [message]})
 
 
-def _bulletin(unit: AdministrativeUnit, bulletin_id: int | None) -> Bulletin:
-    found = airable_bulletins(unit).filter(pk=bulletin_id).first() if bulletin_id else None
-    if found is None:
-        raise ValidationError(
-            {"items": ["Bản tin không có trong danh sách được phát của xã (chưa duyệt hoặc chưa nhận)."]}
-        )
-    if found.audio_render is None or not renditions.is_current(found) or renditions.audio_blob(found) is None:
-        raise ValidationError(
-            {
-                "items": [
-                    f"Bản tin «{found.title}» chưa có âm thanh hoàn chỉnh; tạo âm thanh trước khi xếp vào chương trình."
-                ]
-            }
-        )
-    return found
-
-
-def item_seconds(item: RunningOrderItem) -> float:
-    """How long one running-order line takes on air."""
-    if item.kind == ItemKind.BULLETIN and item.bulletin is not None:
-        blob = renditions.audio_blob(item.bulletin)
-        return float(blob.duration_seconds or 0) if blob else 0.0
-    if item.kind in (ItemKind.AUDIO, ItemKind.JINGLE) and item.blob is not None:
-        return float(item.blob.duration_seconds or 0)
-    return float(item.duration_seconds or 0)
-
-
-def usable_audio(actor: Any, unit: AdministrativeUnit, sha256: str) -> MediaBlob | None:
-    """The audio blob ``sha256`` if the commune may put it on air: uploaded for the commune's station, already
-    in one of its running orders, its fallback, or reachable by ``actor`` (an attachment of a bulletin they
-    can see, an emergency's audio). A hash alone does not open another commune's files."""
-    blob = MediaBlob.objects.filter(sha256=sha256, kind=AttachmentKind.AUDIO).first() if sha256 else None
-    if blob is None:
-        return None
-    from nguon.core.models import AuditEvent
-    from nguon.radio.selectors.emergencies import get_audio
-
-    uploaded = AuditEvent.objects.filter(
-        action="radio.audio.upload",
-        target_type="content.mediablob",
-        target_id=str(blob.pk),
-        unit_path=unit.path,
-    )
-    in_use = RunningOrderItem.objects.filter(blob=blob).filter(
-        Q(programme__unit=unit) | Q(occurrence__programme__unit=unit)
-    )
-    fallback = BroadcastSettings.objects.filter(unit=unit, fallback_blob=blob)
-    if uploaded.exists() or in_use.exists() or fallback.exists() or get_audio(user=actor, sha256=sha256):
-        return blob
-    return None
-
-
-def build_items(actor: Any, unit: AdministrativeUnit, items: Sequence[ItemInput]) -> list[RunningOrderItem]:
-    """Unsaved running-order lines, each checked; raises ValidationError on the first bad one."""
-    built = []
-    for position, entry in enumerate(items, start=1):
-        title = nfc(entry.title).strip()[:300]
-        line = RunningOrderItem(position=position, kind=entry.kind, title=title)
-        if entry.kind == ItemKind.BULLETIN:
-            line.bulletin = _bulletin(unit, entry.bulletin_id)
-            line.title = title or line.bulletin.title[:300]
-        elif entry.kind in (ItemKind.AUDIO, ItemKind.JINGLE):
-            blob = usable_audio(actor, unit, entry.blob_sha256)
-            if blob is None:
-                raise ValidationError({"items": [f"Mục {position}: chọn một tệp âm thanh đã tải lên."]})
-            line.blob = blob
-        elif entry.kind == ItemKind.RELAY:
-            url = entry.stream_url.strip()
-            if not url.startswith(("http://", "https://")) or "@" in url.split("/")[2 if "//" in url else 0]:
-                raise ValidationError(
-                    {
-                        "items": [
-                            f"Mục {position}: địa chỉ tiếp sóng phải là http(s)://… và không chứa mật khẩu."
-                        ]
-                    }
-                )
-            if not entry.duration_seconds:
-                raise ValidationError({"items": [f"Mục {position}: nhập thời lượng tiếp sóng."]})
-            line.stream_url, line.duration_seconds = url, entry.duration_seconds
-        elif entry.kind == ItemKind.SILENCE:
-            if not entry.duration_seconds:
-                raise ValidationError({"items": [f"Mục {position}: nhập thời lượng khoảng lặng."]})
-            line.duration_seconds = entry.duration_seconds
-        else:
-            raise ValidationError({"items": [f"Mục {position}: loại mục không hợp lệ."]})
-        built.append(line)
-    return built
-
-
-def _check_length(built: list[RunningOrderItem], minutes: int) -> None:
-    total = sum(item_seconds(i) for i in built)
-    if total > minutes * 60:
-        message = (
-            f"Các mục dài {total / 60:.1f} phút, vượt thời lượng chương trình {minutes} phút. "
-            "Bớt mục hoặc kéo dài chương trình."
-        )
-        raise ValidationError({"items": [message]})
-
-
 # -- writes ---------------------------------------------------------------------------------------------
 
 
@@ -345,7 +244,7 @@ def save_programme(
     units, groups = _targets(unit, data)
     _check_clashes(unit, slots, data.target_kind, units, groups, programme.pk if programme else None)
     built = build_items(actor, unit, data.items)
-    _check_length(built, data.duration_minutes)
+    check_length(built, data.duration_minutes)
     with transaction.atomic():
         before = audit.snapshot(programme, _FIELDS) if programme is not None else None
         target = programme or Programme(unit=unit, created_by=actor if getattr(actor, "pk", None) else None)
@@ -481,7 +380,7 @@ def customise_occurrence(
     )
     built = build_items(actor, unit, items) if items is not None else None
     if built is not None:
-        _check_length(built, minutes)
+        check_length(built, minutes)
     with transaction.atomic():
         before = {"starts_at": occurrence.starts_at.isoformat(), "ends_at": occurrence.ends_at.isoformat()}
         occurrence.starts_at, occurrence.ends_at = slots[0].start, slots[0].end
