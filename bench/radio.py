@@ -65,7 +65,6 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from nguon.content.models import MediaBlob  # noqa: E402
-from nguon.content.services.attachments import stored_blob  # noqa: E402
 from nguon.core import access  # noqa: E402
 from nguon.devices.models import CommandRecord, Device, DeviceManifest  # noqa: E402
 from nguon.devices.protocol.canonical import canonical_json  # noqa: E402
@@ -74,14 +73,15 @@ from nguon.devices.publisher import MemoryPublisher, use_publisher  # noqa: E402
 from nguon.devices.signing import server_key  # noqa: E402
 from nguon.radio.models import BroadcastSettings  # noqa: E402
 from nguon.radio.services import compilation, programmes  # noqa: E402
+from nguon.radio.services.settings import stored_audio  # noqa: E402
 from nguon.units.models import AdministrativeUnit  # noqa: E402
 from nguon.units.official_import import import_official_units  # noqa: E402
 
 SYSTEM = access.SystemActor("bench")
 
 
-def mp3(seconds: int, frequency: int) -> Any:
-    audio = subprocess.run(
+def mp3(seconds: int, frequency: int) -> bytes:
+    return subprocess.run(
         [
             "ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi",
             "-i", f"sine=frequency={frequency}:duration={seconds}",
@@ -90,17 +90,23 @@ def mp3(seconds: int, frequency: int) -> Any:
         check=True,
         capture_output=True,
     ).stdout  # fmt: skip
-    upload = SimpleUploadedFile(f"bench-{seconds}-{frequency}.mp3", audio, content_type="audio/mpeg")
-    with transaction.atomic(), stored_blob(upload) as blob:
+
+
+def upload(unit: AdministrativeUnit, audio: bytes, name: str) -> Any:
+    """The file uploaded for the commune's station, as an operator would (stored once by its hash)."""
+    file = SimpleUploadedFile(name, audio, content_type="audio/mpeg")
+    with transaction.atomic(), stored_audio(actor=SYSTEM, unit=unit, upload=file) as blob:
         return blob
 
 
 def set_up(communes: list[AdministrativeUnit], clusters: int) -> None:
-    jingle, fallback = mp3(5, 880), mp3(120, 220)
-    talks = [mp3(60 + 20 * n, 300 + 37 * n) for n in range(10)]  # 1:00 … 4:00
+    files = {"jingle": mp3(5, 880), "fallback": mp3(120, 220)}
+    files |= {f"talk{n}": mp3(60 + 20 * n, 300 + 37 * n) for n in range(10)}  # 1:00 … 4:00
     devices = []
+    pools: dict[int, dict[str, Any]] = {}
     for c, unit in enumerate(communes):
-        BroadcastSettings.objects.update_or_create(unit=unit, defaults={"fallback_blob": fallback})
+        pools[unit.pk] = pool = {name: upload(unit, audio, f"{name}.mp3") for name, audio in files.items()}
+        BroadcastSettings.objects.update_or_create(unit=unit, defaults={"fallback_blob": pool["fallback"]})
         devices += [
             Device(
                 device_id=f"d-{c:04x}{n:08x}",
@@ -119,8 +125,11 @@ def set_up(communes: list[AdministrativeUnit], clusters: int) -> None:
         for c, unit in enumerate(communes):
             for p, start in enumerate((clock(6, 0), clock(17, 0))):
                 count = 3 + (c + p) % 3  # 3–5 lines
-                lines = [programmes.ItemInput(kind="jingle", blob_sha256=jingle.sha256)] + [
-                    programmes.ItemInput(kind="audio", blob_sha256=talks[(c * 3 + p * 5 + i) % 10].sha256)
+                pool = pools[unit.pk]
+                lines = [programmes.ItemInput(kind="jingle", blob_sha256=pool["jingle"].sha256)] + [
+                    programmes.ItemInput(
+                        kind="audio", blob_sha256=pool[f"talk{(c * 3 + p * 5 + i) % 10}"].sha256
+                    )
                     for i in range(count - 1)
                 ]
                 data = programmes.ProgrammeInput(

@@ -19,6 +19,7 @@ from nguon.radio.models import Occurrence
 
 MB = 1024 * 1024
 ORDER = (
+    "too_many_items",
     "storage",
     "overlap",
     "missing_audio",
@@ -69,6 +70,16 @@ def relay_unsupported(title: str, occurrence: Occurrence) -> dict[str, Any]:
         f"Mục tiếp sóng «{title}» trong buổi {_airing(occurrence)} chưa phát được trên cụm loa "
         "(chưa hỗ trợ tiếp sóng): khoảng thời gian đó để trống.",
         occurrence,
+    )
+
+
+def too_many_items(device: Device, dropped: int, limit: int) -> dict[str, Any]:
+    return _warning(
+        "too_many_items",
+        f"Lịch phát của cụm loa {device.name or device.device_id} ({device.device_id}) vượt {limit} mục; "
+        f"đã bỏ {dropped} mục cuối (ưu tiên bỏ âm thanh dự phòng). Dùng âm thanh dự phòng dài hơn hoặc giảm "
+        "số ngày lập lịch trước.",
+        device=device.device_id,
     )
 
 

@@ -16,6 +16,8 @@ from nguon.devices.protocol.keys import SigningKey, VerifyKey
 from nguon.devices.protocol.timestamps import format_ts, parse_ts
 from nguon.devices.protocol.validation import MessageInvalidError, validate
 
+#: The most items one manifest may hold (the schema's ``maxItems``).
+MAX_ITEMS = 2000
 #: An item may still start this long after its ``start`` unless it says otherwise (``start_until``).
 DEFAULT_START_GRACE = timedelta(seconds=300)
 

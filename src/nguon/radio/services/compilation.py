@@ -22,6 +22,8 @@ from nguon.content.models import Bulletin, MediaBlob
 from nguon.content.services import renditions
 from nguon.core import access, audit
 from nguon.devices.models import Device, DeviceManifest, DeviceState
+from nguon.devices.protocol.manifests import MAX_ITEMS
+from nguon.devices.protocol.timestamps import parse_ts
 from nguon.devices.services.manifests import ManifestItem, set_manifest
 from nguon.radio import compile_warnings as wording
 from nguon.radio import planning
@@ -56,8 +58,16 @@ class _Inputs:
     fallback: planning.Line | None
     quiet: planning.QuietHours
     notes: list[dict[str, Any]] = field(default_factory=list)  # warnings found while reading
+    airable: set[int] = field(default_factory=set)  # bulletins that may still air
+    now: datetime | None = None
     by_key: dict[str, Occurrence] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)
+
+    def blob(self, sha256: str) -> MediaBlob:
+        if sha256 not in self.blobs:
+            self.blobs[sha256] = MediaBlob.objects.get(sha256=sha256)
+            self.sizes[sha256] = self.blobs[sha256].size
+        return self.blobs[sha256]
 
     def __post_init__(self) -> None:
         self.by_key = {f"oc{o.pk}": o for o in self.occurrences}
@@ -141,7 +151,9 @@ def _inputs(unit: AdministrativeUnit, start: datetime, end: datetime) -> _Inputs
     if policy.fallback_blob is not None:
         fallback = media.file(policy.fallback_blob, planning.FALLBACK, FALLBACK_TITLE, "fallback")
     quiet = planning.QuietHours(start=policy.quiet_start, end=policy.quiet_end, tz=tz())
-    return _Inputs(occurrences, slots, dict(media.blobs), priorities, fallback, quiet, notes)
+    return _Inputs(
+        occurrences, slots, dict(media.blobs), priorities, fallback, quiet, notes, media.airable, start
+    )
 
 
 def reaches(programme: Programme, device: Device) -> bool:
@@ -173,6 +185,44 @@ def _manifest_item(planned: planning.PlannedItem, blobs: dict[str, MediaBlob]) -
     return ManifestItem(blob=blobs[line.ref], **common)
 
 
+def _from_protocol(item: dict[str, Any], inputs: _Inputs) -> ManifestItem:
+    """An item of the device's current manifest, as it was (a slot on air keeps its layout)."""
+    source = item.get("source") or {}
+    common: dict[str, Any] = {
+        "item_id": item["id"],
+        "start": parse_ts(item["start"]),
+        "start_until": parse_ts(item["start_until"]) if item.get("start_until") else None,
+        "title": item.get("title", ""),
+        "volume": item.get("volume"),
+        "source_type": source.get("type", ""),
+        "source_id": source.get("id", ""),
+    }
+    if "stream" in item:
+        return ManifestItem(  # type: ignore[call-arg,unused-ignore]
+            stream_url=item["stream"]["url"],
+            stream_mime=item["stream"].get("mime", ""),
+            duration_seconds=item["duration_ms"] / 1000,
+            **common,
+        )
+    return ManifestItem(blob=inputs.blob(item["media"]["sha256"]), **common)
+
+
+def _on_air(manifest_pk: int, on_air: set[str], inputs: _Inputs) -> tuple[set[str], list[ManifestItem]]:
+    """The slots already on air that the current manifest laid out, and their items as they were, less
+    bulletins withdrawn since (those go off air at once). A device keys what it played by id and start,
+    so re-laying a slot on air (a priority bulletin accepted mid-programme, say) would replay its start."""
+    body = DeviceManifest.objects.values_list("body", flat=True).get(pk=manifest_pk)
+    ours = [i for i in body.get("items", []) if i["id"].split("-", 1)[0] in on_air]
+    kept = []
+    for item in ours:
+        source = item.get("source") or {}
+        is_bulletin = source.get("type") in (planning.BULLETIN, "priority")
+        if is_bulletin and not (str(source.get("id", "")).isdigit() and int(source["id"]) in inputs.airable):
+            continue
+        kept.append(_from_protocol(item, inputs))
+    return {i["id"].split("-", 1)[0] for i in ours}, kept
+
+
 def _free_bytes(device: Device) -> int | None:
     try:
         state = device.state
@@ -199,23 +249,48 @@ class _Tally:
             self.warnings[key]["devices"] += 1
 
 
+def within_limit(items: list[ManifestItem], limit: int) -> tuple[list[ManifestItem], int]:
+    """At most ``limit`` items (``items`` are in time order): the latest fallback copies go first, then the
+    latest items of any kind."""
+    excess = len(items) - limit
+    if excess <= 0:
+        return items, 0
+    fallback = [i for i, item in enumerate(items) if item.source_type == "fallback"]
+    drop = set(fallback[-excess:])
+    return [item for i, item in enumerate(items) if i not in drop][:limit], excess
+
+
 def _compile_device(device: Device, inputs: _Inputs, tally: _Tally) -> None:
     code = device.residential_unit.code if device.residential_unit is not None else None
-    slots = [inputs.slots[o.pk] for o in inputs.occurrences if reaches(o.programme, device)]
+    mine = [o for o in inputs.occurrences if reaches(o.programme, device)]
     priorities = [entry for entry, codes in inputs.priorities if not codes or code in codes]
-    plan = planning.plan_device(slots, priorities=priorities, fallback=inputs.fallback, quiet=inputs.quiet)
-    for warning in plan.warnings:
-        tally.warn(
-            wording.from_plan(warning, inputs.by_key, inputs.quiet, has_fallback=inputs.fallback is not None)
-        )
-    items = [_manifest_item(p, inputs.blobs) for p in plan.items]
-    wanted = {p.line.ref for p in plan.items if p.line.kind != planning.RELAY}
+    plan = planning.plan_device(
+        [inputs.slots[o.pk] for o in mine],
+        priorities=priorities,
+        fallback=inputs.fallback,
+        quiet=inputs.quiet,
+    )
     current = (  # the version and media only: the body is read again, locked, by set_manifest
         DeviceManifest.objects.filter(device=device)
         .order_by("-version")
         .values_list("pk", "media_sha256")
         .first()
     )
+    on_air = {f"oc{o.pk}" for o in mine if inputs.now is not None and o.starts_at <= inputs.now}
+    frozen, items = _on_air(current[0], on_air, inputs) if on_air and current is not None else (set(), [])
+    planned = [p for p in plan.items if p.slot not in frozen]
+    for warning in plan.warnings:
+        if warning.slot not in frozen:
+            tally.warn(
+                wording.from_plan(
+                    warning, inputs.by_key, inputs.quiet, has_fallback=inputs.fallback is not None
+                )
+            )
+    items += [_manifest_item(p, inputs.blobs) for p in planned]
+    items, dropped = within_limit(items, MAX_ITEMS)
+    if dropped:
+        tally.warn(wording.too_many_items(device, dropped, MAX_ITEMS))
+    wanted = {i.blob.sha256 for i in items if i.blob is not None}
     had = set(current[1]) if current is not None else set()
     sizes = inputs.sizes
     if unknown := had - sizes.keys():  # media of the old manifest that this compilation does not use

@@ -49,12 +49,12 @@ def mp3_bytes(seconds: float, frequency: int = 440) -> bytes:
     return result.stdout
 
 
-def store_audio(seconds: float, frequency: int = 440, name: str = "tone.mp3") -> Any:
-    """A stored :class:`MediaBlob` of a real MP3 (its duration probed by the attachment checks)."""
-    from nguon.content.services.attachments import stored_blob
+def store_audio(unit: Any, seconds: float, frequency: int = 440, name: str = "tone.mp3") -> Any:
+    """A real MP3 uploaded for ``unit``'s station (``settings.stored_audio``: its duration is probed)."""
+    from nguon.radio.services.settings import stored_audio
 
     upload = SimpleUploadedFile(name, mp3_bytes(seconds, frequency), content_type="audio/mpeg")
-    with transaction.atomic(), stored_blob(upload) as blob:
+    with transaction.atomic(), stored_audio(actor=SYSTEM, unit=unit, upload=upload) as blob:
         return blob
 
 
@@ -85,11 +85,14 @@ def residential(commune: Any, local: str, name: str) -> Any:
 
 
 def set_broadcast_settings(unit: Any, **values: Any) -> Any:
-    """The station's settings row (the settings screen belongs to another part of the radio app)."""
-    from nguon.radio.models import BroadcastSettings
+    """Change some of the station's settings through ``save_settings``, keeping the others."""
+    from nguon.radio.services.programmes import settings_for
+    from nguon.radio.services.settings import save_settings
 
-    row, _ = BroadcastSettings.objects.update_or_create(unit=unit, defaults=values)
-    return row
+    current = settings_for(unit)
+    fields = ("quiet_start", "quiet_end", "fallback_blob", "horizon_days", "emergency_second_approver")
+    merged = {name: getattr(current, name) for name in fields} | values
+    return save_settings(actor=SYSTEM, unit=unit, **merged)
 
 
 def approved_bulletin(

@@ -54,7 +54,7 @@ def station(commune: Any, memory_publisher: Any) -> SimpleNamespace:
     retired.save(update_fields=["retired_on"])
     market = DeviceGroup.objects.create(unit=commune, name="Khu chợ")
     c.groups.add(market)
-    fallback = store_audio(20, 220, "nen.mp3")
+    fallback = store_audio(commune, 20, 220, "nen.mp3")
     set_broadcast_settings(commune, fallback_blob=fallback)
     return SimpleNamespace(
         unit=commune,
@@ -67,12 +67,14 @@ def station(commune: Any, memory_publisher: Any) -> SimpleNamespace:
         retired=retired,
         market=market,
         fallback=fallback,
-        jingle=store_audio(3, 880, "nhac-hieu.mp3"),
-        talk=store_audio(8, 440, "noi-dung.mp3"),
+        jingle=store_audio(commune, 3, 880, "nhac-hieu.mp3"),
+        talk=store_audio(commune, 8, 440, "noi-dung.mp3"),
     )
 
 
-def programme(actor: Any, unit: Any, title: str, items: list[ItemInput], **kw: Any) -> Any:
+def programme(
+    actor: Any, unit: Any, title: str, items: list[ItemInput], *, programme: Any = None, **kw: Any
+) -> Any:
     values: dict[str, Any] = {
         "title": title,
         "starts_on": timezone.localdate(),
@@ -82,7 +84,7 @@ def programme(actor: Any, unit: Any, title: str, items: list[ItemInput], **kw: A
         "items": items,
         **kw,
     }
-    return save_programme(actor=actor, unit=unit, data=ProgrammeInput(**values))
+    return save_programme(actor=actor, unit=unit, data=ProgrammeInput(**values), programme=programme)
 
 
 def media_items(device: Any) -> list[dict[str, Any]]:
@@ -217,7 +219,7 @@ def test_missing_audio_overflow_and_no_fallback_are_plain_warnings(
         priority="priority",
         with_audio=False,
     )
-    long_talk = store_audio(110, 330, "dai.mp3")
+    long_talk = store_audio(station.unit, 110, 330, "dai.mp3")
     programme(
         people.operator,
         station.unit,
@@ -280,10 +282,47 @@ def test_a_day_moved_onto_another_programme_is_an_overlap_and_manifests_stay_cle
         assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
 
 
-def test_storage_and_quiet_hours_warnings(station: Any, people: Any) -> None:
-    from nguon.devices.models import DeviceState
+def heartbeat(device: Any, free_mb: int) -> None:
+    """A heartbeat through the telemetry ingest, as the device would send it."""
+    import json
 
+    from nguon.devices.protocol import topics
+    from nguon.devices.protocol.timestamps import format_ts
+    from nguon.devices.services.ingest import handle_message
+
+    message = {
+        "v": 1,
+        "device": device.device_id,
+        "ts": format_ts(timezone.now()),
+        "protocol": 1,
+        "firmware": "nguon-agent 0.1.0",
+        "volume": 70,
+        "manifest_version": 0,
+        "playing": None,
+        "uptime_s": 60,
+        "storage_free_mb": free_mb,
+    }
+    outcome = handle_message(topics.topic(device.device_id, topics.HEARTBEAT), json.dumps(message).encode())
+    assert outcome.result == "stored"
+
+
+def test_a_cluster_short_of_storage_is_named(station: Any, people: Any) -> None:
     programme(
+        people.operator, station.unit, "Sáng", [ItemInput(kind="audio", blob_sha256=station.talk.sha256)]
+    )
+    heartbeat(station.a, 0)
+    heartbeat(station.b, 4096)
+    report = compilation.compile_unit(actor=SYSTEM, unit=station.unit)
+    storage = [w for w in report.warnings if w["code"] == "storage"]
+    assert [w["device"] for w in storage] == [station.a.device_id]
+    assert "CL-A" in storage[0]["message"]
+    assert get_current_manifest(station.a) is not None  # published anyway: the device keeps what it can
+
+
+def test_a_programme_resumed_after_quiet_hours_changed_stops_at_them(station: Any, people: Any) -> None:
+    from nguon.radio.services.programmes import set_active
+
+    late = programme(
         people.operator,
         station.unit,
         "Tối",
@@ -291,17 +330,18 @@ def test_storage_and_quiet_hours_warnings(station: Any, people: Any) -> None:
         start_time=EVENING.replace(hour=21, minute=0),
         duration_minutes=30,
     )
-    DeviceState.objects.update_or_create(device=station.a, defaults={"heartbeat": {"storage_free_mb": 0}})
-    DeviceState.objects.update_or_create(device=station.b, defaults={"heartbeat": {"storage_free_mb": 4096}})
-    set_broadcast_settings(station.unit, quiet_start=MORNING.replace(hour=21, minute=15))
+    set_active(actor=people.operator, programme=late, active=False)
+    quiet = MORNING.replace(hour=21, minute=15)
+    set_broadcast_settings(station.unit, quiet_start=quiet)  # allowed: no active programme airs then
+    set_active(actor=people.operator, programme=late, active=True)
     report = compilation.compile_unit(actor=SYSTEM, unit=station.unit)
-    storage = [w for w in report.warnings if w["code"] == "storage"]
-    assert [w["device"] for w in storage] == [station.a.device_id]
     assert "21:15" in next(w["message"] for w in report.warnings if w["code"] == "quiet_hours")
-    for item in media_items(station.c):
+    items = media_items(station.c)
+    assert items
+    for item in items:
         start = timezone.localtime(start_window(item)[0])
         end = start + timedelta(milliseconds=item["duration_ms"])
-        assert end.time() <= MORNING.replace(hour=21, minute=15)
+        assert end.time() <= quiet
 
 
 def test_relay_lines_become_stream_items(station: Any, people: Any) -> None:
@@ -367,8 +407,9 @@ def test_a_scheduled_bulletin_airs_until_it_is_withdrawn(
         capture=django_capture_on_commit_callbacks,
         title="Lịch cắt điện tuần này",
     )
-    programme(people.operator, station.unit, "Sáng", [ItemInput(kind="bulletin", bulletin_id=news.pk)])
+    show = programme(people.operator, station.unit, "Sáng", [ItemInput(kind="bulletin", bulletin_id=news.pk)])
     compilation.compile_unit(actor=SYSTEM, unit=station.unit)
+    on_air = Occurrence.objects.filter(programme=show).order_by("starts_at")[0]
     sound = audio_blob(news)
     assert sound is not None
     first = media_items(station.b)[0]
@@ -379,7 +420,10 @@ def test_a_scheduled_bulletin_airs_until_it_is_withdrawn(
     assert first["title"] == news.title
 
     workflow.withdraw(actor=people.approver, bulletin=news, reason="Lịch đã thay đổi")
-    report = compilation.compile_unit(actor=SYSTEM, unit=station.unit)
+    # withdrawn while the first airing is on air: off air at once, that airing included
+    report = compilation.compile_unit(
+        actor=SYSTEM, unit=station.unit, now=on_air.starts_at + timedelta(seconds=1)
+    )
     assert codes(report) == {"withdrawn"}
     assert all("Lịch cắt điện tuần này" in w["message"] for w in report.warnings)
     assert report.manifests_changed == 3
@@ -420,3 +464,52 @@ def test_nightly_task_and_the_reports_as_operators_see_them(station: Any, people
     assert {w["devices"] for w in warnings} == {3}
     assert reports.list_warnings(user=people.other_operator, unit=station.unit) == []
     assert reports.list_reports(user=people.operator, unit=station.unit).count() == 2
+
+
+def test_a_slot_on_air_keeps_its_layout_and_the_change_applies_from_the_next(
+    station: Any, people: Any
+) -> None:
+    jingle = ItemInput(kind="jingle", blob_sha256=station.jingle.sha256)
+    talk = ItemInput(kind="audio", blob_sha256=station.talk.sha256)
+    show = programme(people.operator, station.unit, "Sáng", [jingle, talk])
+    compilation.compile_unit(actor=SYSTEM, unit=station.unit)
+    first, second = Occurrence.objects.filter(programme=show).order_by("starts_at")[:2]
+    programme(people.operator, station.unit, "Sáng", [talk, jingle], programme=show)  # swapped
+    on_air = first.starts_at + timedelta(seconds=30)
+    report = compilation.compile_unit(actor=SYSTEM, unit=station.unit, now=on_air)
+    assert report.manifests_changed == 3
+    items = media_items(station.a)
+    sha = [i["media"]["sha256"] for i in of(items, first)][:2]
+    assert sha == [station.jingle.sha256, station.talk.sha256]  # as the device already plays it
+    sha = [i["media"]["sha256"] for i in of(items, second)][:2]
+    assert sha == [station.talk.sha256, station.jingle.sha256]
+    again = compilation.compile_unit(actor=SYSTEM, unit=station.unit, now=on_air + timedelta(seconds=30))
+    assert again.manifests_changed == 0
+
+
+def test_a_manifest_never_passes_the_protocol_item_limit(station: Any, people: Any) -> None:
+    """A short fallback in long slots would make thousands of copies: the latest copies are dropped to stay
+    within the schema's ``maxItems``, the operator is told, and the manifest still signs and validates."""
+    from nguon.devices.protocol.keys import SigningKey
+    from nguon.devices.protocol.manifests import MAX_ITEMS, sign_manifest
+
+    blip = store_audio(station.unit, 1, 660, "ngan.mp3")
+    set_broadcast_settings(station.unit, fallback_blob=blip, horizon_days=2)
+    programme(
+        people.operator,
+        station.unit,
+        "Chương trình dài",
+        [ItemInput(kind="audio", blob_sha256=station.talk.sha256)],
+        duration_minutes=40,
+    )
+    report = compilation.compile_unit(actor=SYSTEM, unit=station.unit)
+    assert "too_many_items" in codes(report)
+    manifest = get_current_manifest(station.a)
+    assert manifest is not None
+    items = manifest.body["items"]
+    assert len(items) == MAX_ITEMS
+    assert all(i["media"]["sha256"] in {blip.sha256, station.talk.sha256} for i in items)
+    talks = [i for i in items if i["media"]["sha256"] == station.talk.sha256]
+    airings = {i["id"].split("-")[0] for i in items}
+    assert len(talks) == len(airings) >= 1  # every airing kept its content; only fallback copies went
+    sign_manifest(SigningKey.generate(), manifest.body)  # validates against the schema

@@ -33,8 +33,8 @@ pytestmark = [pytest.mark.django_db, needs_audio_tools]
 
 
 @pytest.fixture
-def talk(db: Any) -> Any:
-    return store_audio(8, 440, "noi-dung.mp3")
+def talk(commune: Any) -> Any:
+    return store_audio(commune, 8, 440, "noi-dung.mp3")
 
 
 def data(**kw: Any) -> ProgrammeInput:
@@ -124,7 +124,7 @@ def test_a_clash_on_the_same_clusters_is_refused_and_other_hamlets_may_share_the
 
 
 def test_running_order_is_checked_whole_before_anything_is_written(
-    people: Any, commune: Any, talk: Any
+    people: Any, commune: Any, other_commune: Any, talk: Any
 ) -> None:
     good = ItemInput(kind="audio", blob_sha256=talk.sha256)
     with pytest.raises(ValidationError, match="không chứa mật khẩu"):
@@ -149,6 +149,15 @@ def test_running_order_is_checked_whole_before_anything_is_written(
             actor=people.operator,
             unit=commune,
             data=data(items=[ItemInput(kind="audio", blob_sha256="0" * 64)]),
+        )
+    theirs = store_audio(
+        other_commune, 4, 660, "cua-xa-khac.mp3"
+    )  # a hash alone opens no other commune's file
+    with pytest.raises(ValidationError, match="Mục 1: chọn một tệp âm thanh"):
+        services.save_programme(
+            actor=people.operator,
+            unit=commune,
+            data=data(items=[ItemInput(kind="audio", blob_sha256=theirs.sha256)]),
         )
     with pytest.raises(ValidationError, match="Quy tắc lặp không được có BYHOUR"):
         services.save_programme(actor=people.operator, unit=commune, data=data(rrule="FREQ=DAILY;BYHOUR=6"))
