@@ -70,7 +70,10 @@ def test_a_short_blip_is_forgotten_and_an_unhealthy_device_is_alerted(device, bl
     beat(device, later + timedelta(minutes=16), manifest_version=0)
     summary = check_alerts(now=later + timedelta(minutes=16))
     assert summary.opened == 1
-    assert "thiết bị báo lịch phiên bản 0, lịch hiện hành là phiên bản 1" in DeviceAlert.objects.get(kind="unhealthy").detail
+    assert (
+        "thiết bị báo lịch phiên bản 0, lịch hiện hành là phiên bản 1"
+        in DeviceAlert.objects.get(kind="unhealthy").detail
+    )
 
 
 def test_uptime_counts_ten_minute_buckets_with_a_heartbeat(device):
