@@ -217,10 +217,13 @@ def run_as_account(settings: IcecastSettings) -> pwd.struct_passwd | None:
 
 
 def _reachable_by(path: Path, account: pwd.struct_passwd) -> bool:
-    """Whether ``account`` may traverse every folder above ``path`` (by the mode bits, as root sees them)."""
+    """Whether ``account`` may traverse every folder above ``path`` (by the mode bits, as root sees them).
+    Folders that do not exist yet are made later with the usual 0755, so they do not count against it."""
     for folder in path.resolve().parents:
         try:
             st = folder.stat()
+        except FileNotFoundError:
+            continue
         except OSError:
             return False
         if st.st_uid == account.pw_uid:

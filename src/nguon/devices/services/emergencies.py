@@ -18,7 +18,7 @@ from nguon.devices.choices import CommandType
 from nguon.devices.models import Device, EmergencyBroadcast
 from nguon.devices.services.actors import actor_label
 from nguon.devices.services.commands import send_commands
-from nguon.devices.services.manifests import playable_item, refresh_emergency
+from nguon.devices.services.manifests import playable_item, refresh_emergencies
 from nguon.units.models import AdministrativeUnit
 
 _FIELDS = ("title", "repeat", "started_at", "started_by", "stopped_at", "stopped_by")
@@ -89,8 +89,7 @@ def start_emergency_on(
         broadcast.item = playable_item(blob, item_id=broadcast.protocol_id, title=broadcast.title)
         broadcast.save(update_fields=["item"])
         broadcast.devices.set(devices)
-        for device in devices:
-            refresh_emergency(actor=actor, device=device)
+        refresh_emergencies(actor=actor, devices=devices, broadcast=broadcast)
         send_commands(
             actor=actor,
             devices=devices,
@@ -122,8 +121,7 @@ def stop_emergency(*, actor: Any, broadcast: EmergencyBroadcast) -> EmergencyBro
         locked.stopped_at, locked.stopped_by = timezone.now(), actor_label(actor)
         locked.save(update_fields=["stopped_at", "stopped_by"])
         devices = list(locked.devices.select_related("unit"))
-        for device in devices:
-            refresh_emergency(actor=actor, device=device)
+        refresh_emergencies(actor=actor, devices=devices, broadcast=locked)
         send_commands(
             actor=access.SystemActor("emergency"), devices=devices, type=CommandType.EMERGENCY_STOP, body={}
         )

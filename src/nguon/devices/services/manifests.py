@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from nguon.content.models import MediaBlob
@@ -247,7 +248,91 @@ def set_manifest(
     return _write(actor=actor, device=device, items=built, notify=notify, action="devices.manifest.set")
 
 
-def refresh_emergency(*, actor: Any, device: Device) -> DeviceManifest:
-    """Put the device's current emergency state into its manifest (called by the emergency services,
-    which command the connected devices themselves, so no ``manifest-changed`` is sent)."""
-    return _write(actor=actor, device=device, items=None, notify=False, action="devices.manifest.emergency")
+def _emergency_blocks(devices: list[Device]) -> dict[int, dict[str, Any]]:
+    """Device pk → the ``emergency`` of its newest active broadcast (devices with none are absent)."""
+    through = EmergencyBroadcast.devices.through
+    blocks: dict[int, dict[str, Any]] = {}
+    rows = (
+        through.objects.filter(device__in=devices, emergencybroadcast__stopped_at__isnull=True)
+        .select_related("emergencybroadcast")
+        .order_by("-emergencybroadcast__started_at", "-emergencybroadcast__pk")
+    )
+    for row in rows:
+        broadcast = row.emergencybroadcast
+        blocks.setdefault(
+            row.device_id,
+            {
+                "id": broadcast.protocol_id,
+                "item": broadcast.item,
+                "repeat": broadcast.repeat,
+                "since": format_ts(broadcast.started_at),
+            },
+        )
+    return blocks
+
+
+def refresh_emergencies(*, actor: Any, devices: list[Device], broadcast: EmergencyBroadcast) -> int:
+    """Put the current emergency state into the manifests of ``devices`` when an emergency starts or stops
+    (no ``manifest-changed``: the emergency services command the connected devices themselves). The
+    devices are locked together, their current manifests read in one query and the new versions written
+    in one insert, with one audit event naming the broadcast and the device count. Returns how many new
+    versions were written. (Per device this took ~10 ms, so a province-wide emergency waited seconds
+    before its commands left; now the commands go out right after.)"""
+    if not devices:
+        return 0
+    with transaction.atomic():
+        ids = [d.pk for d in devices]
+        list(Device.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+        latest = Subquery(
+            DeviceManifest.objects.filter(device=OuterRef("device"))
+            .order_by("-version")
+            .values("version")[:1]
+        )
+        current = {m.device_id: m for m in DeviceManifest.objects.filter(device__in=ids, version=latest)}
+        blocks = _emergency_blocks(devices)
+        now = timezone.now()
+        label = actor_label(actor)
+        fresh = []
+        for device in devices:
+            old = current.get(device.pk)
+            emergency = blocks.get(device.pk)
+            if old is not None and old.body.get("emergency") == emergency:
+                continue
+            items = list(old.body["items"]) if old is not None else []
+            version = old.version + 1 if old is not None else 1
+            body = build_manifest(
+                device=device.device_id,
+                version=version,
+                mode=device.mode,
+                items=items,
+                generated_at=now,
+                emergency=emergency,
+            )
+            media = {item["media"]["sha256"] for item in items if "media" in item}
+            if emergency is not None:
+                media.add(emergency["item"]["media"]["sha256"])
+            fresh.append(
+                DeviceManifest(
+                    device=device,
+                    version=version,
+                    etag=manifest_etag(body),
+                    body=body,
+                    media_sha256=sorted(media),
+                    created_at=now,
+                    created_by_label=label,
+                )
+            )
+        DeviceManifest.objects.bulk_create(fresh, batch_size=500)
+        audit.record(
+            actor=actor,
+            action="devices.manifest.emergency",
+            target=broadcast,
+            unit=broadcast.unit,
+            after={
+                "emergency": broadcast.protocol_id,
+                "active": broadcast.stopped_at is None,
+                "new_versions": len(fresh),
+                "devices": [d.device_id for d in devices][:5000],
+            },
+        )
+    return len(fresh)

@@ -130,6 +130,9 @@ def test_a_real_icecast_takes_a_source_on_a_new_mount_and_listeners_get_its_byte
 
 
 def test_nguon_start_supervises_icecast_in_development_only(settings, tmp_path):
+    reachable = Path(tempfile.mkdtemp(prefix="nguon-icecast-"))  # the test run's own data dir may be 0700
+    reachable.chmod(0o755)
+    settings.DATA_DIR = reachable / "data"
     env: dict[str, str] = {}
     children, url = icecast_plan(environment="development", env=env)
     if icecast.binary() is None:
