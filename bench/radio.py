@@ -41,19 +41,10 @@ os.environ.setdefault("NGUON_DATA_DIR", tempfile.mkdtemp(prefix="nguon-bench-rad
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{os.environ['NGUON_DATA_DIR']}/bench.sqlite3")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nguon.settings")
 
-
-def _ensure_postgres_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
+from pg_database import ensure_postgres_database  # noqa: E402 - bench/ is the script's folder
 
 if os.environ["DATABASE_URL"].startswith("postgres"):
-    _ensure_postgres_database(os.environ["DATABASE_URL"])
+    ensure_postgres_database(os.environ["DATABASE_URL"])
 
 import django  # noqa: E402
 

@@ -4,11 +4,12 @@ device's receipt, beside a baseline measured in the same run.
     .venv/bin/python bench/radio_emergency.py --communes 5 --targeted 3 --clusters 30
     .venv/bin/python bench/radio_emergency.py --database-url postgres://postgres@127.0.0.1:5432/nguon_bench_em
 
-Set-up: a throw-away database (SQLite by default), C communes with K speaker clusters each, every cluster
-provisioned; a private Mosquitto configured from the registry (passwords and ACL as
-``nguon devices broker-config`` writes them); the real ingest (``IngestLoop``) and the real MQTT publisher;
-every cluster a virtual device of ``devices/simulator.py`` (its own MQTT connection, signature checks,
-receipts with acknowledgements). All in this one process, as ``make run`` would be on one machine.
+Set-up: a throw-away database (SQLite by default; a PostgreSQL one is dropped and made anew), C communes
+with K speaker clusters each, every cluster provisioned; a private Mosquitto configured from the registry
+(passwords and ACL as ``nguon devices broker-config`` writes them); the real ingest (``IngestLoop``) and
+the real MQTT publisher in this process; every cluster a virtual device of ``devices/simulator.py`` (its
+own MQTT connection, signature checks, receipts with acknowledgements), all of them in one child process
+so that they do not share the server's interpreter lock. ``BENCH_PROFILE=1`` profiles the order call.
 
 Measured: a provincial approver, TOTP-verified, calls ``request_emergency`` for T of the C communes
 (no second approver): the clock runs from the call until the ingest has stored an emergency receipt from
@@ -24,15 +25,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import multiprocessing
 import os
 import platform
 import pstats
+import resource
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -44,17 +46,29 @@ MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 SERVER_PASSWORD = "bench-server-password-0123456789"  # noqa: S105 - a throw-away broker
 
 
+def _raise_file_limit() -> None:
+    """Thousands of device connections: Mosquitto (started from here) and this process need the fds."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-def _wait(check: Callable[[], bool], step: Callable[[], object], timeout: float, what: str) -> None:
+def _wait(
+    check: Callable[[], bool],
+    step: Callable[[], object],
+    timeout: float,
+    what: str,
+    progress: Callable[[], object] = str,
+) -> None:
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:
-            raise SystemExit(f"timed out waiting for {what}")
+            raise SystemExit(f"timed out after {timeout:.0f} s waiting for {what} ({progress()})")
         step()
 
 
@@ -72,9 +86,9 @@ def _setup_django(database_url: str | None, port: int) -> Path:
         }
     )
     if database_url:
-        from bench.run import _ensure_postgres_database  # type: ignore[import-not-found]
+        from pg_database import ensure_postgres_database  # bench/ is the script's folder
 
-        _ensure_postgres_database(database_url)
+        ensure_postgres_database(database_url, fresh=True)
     import django
 
     django.setup()
@@ -156,22 +170,42 @@ def _tone_blob() -> Any:
         return blob
 
 
+def _run_fleet(bundle_dicts: list[dict[str, Any]], stop: Any) -> None:
+    """Child process: the virtual devices (no Django), until ``stop`` is set. In the field every device has
+    its own processor; here they at least do not share the server's interpreter lock."""
+    from nguon.devices.protocol.bundle import Bundle
+    from nguon.devices.simulator import Fleet, SimOptions
+
+    options = SimOptions(heartbeat_s=30, loss=0.0, ack_timeout_s=2.0, tick_s=0.05, max_play_s=0.1, seed=1)
+    fleet = Fleet([Bundle.from_dict(d) for d in bundle_dicts], options)
+
+    async def run() -> None:
+        done = asyncio.Event()
+
+        async def watch() -> None:
+            while not stop.is_set():
+                await asyncio.sleep(0.2)
+            done.set()
+
+        watcher = asyncio.create_task(watch())
+        await fleet.run(done)
+        await watcher
+
+    asyncio.run(run())
+
+
 class _Fleet:
     def __init__(self, bundles: list[Any]) -> None:
-        from nguon.devices.simulator import Fleet, SimOptions
-
-        options = SimOptions(heartbeat_s=30, loss=0.0, ack_timeout_s=2.0, tick_s=0.05, max_play_s=0.1, seed=1)
-        self.fleet = Fleet(bundles, options)
-        self.loop = asyncio.new_event_loop()
-        self.stop = asyncio.Event()
-        self.thread = threading.Thread(
-            target=self.loop.run_until_complete, args=(self.fleet.run(self.stop),), daemon=True
-        )
-        self.thread.start()
+        context = multiprocessing.get_context("spawn")
+        self.stop = context.Event()
+        self.process = context.Process(target=_run_fleet, args=([b.to_dict() for b in bundles], self.stop))
+        self.process.start()
 
     def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.stop.set)
-        self.thread.join(15)
+        self.stop.set()
+        self.process.join(20)
+        if self.process.is_alive():
+            self.process.terminate()
 
 
 def main() -> None:  # noqa: PLR0915 - one linear scenario reads best in one place
@@ -183,6 +217,7 @@ def main() -> None:  # noqa: PLR0915 - one linear scenario reads best in one pla
     parser.add_argument("--clusters", type=int, default=30, help="speaker clusters per commune")
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
+    _raise_file_limit()
     port = _free_port()
     data_dir = _setup_django(args.database_url, port)
 
@@ -243,7 +278,17 @@ def main() -> None:  # noqa: PLR0915 - one linear scenario reads best in one pla
         started = time.perf_counter()
         records = send_commands(actor=actor, devices=targeted, type="volume", body={"level": 60})
         acked = CommandRecord.objects.filter(pk__in=[r.pk for r in records], accepted_at__isnull=False)
-        _wait(lambda: acked.count() == len(targeted), step, 60, "the volume acknowledgements")
+        _wait(
+            lambda: acked.count() == len(targeted),
+            step,
+            60,
+            "the volume acknowledgements",
+            lambda: (
+                f"{acked.count()} of {len(targeted)} acknowledged, "
+                f"{CommandRecord.objects.filter(pk__in=[r.pk for r in records], published_at__isnull=False).count()} "
+                f"published; ingest {dict(ingest.counts)}"
+            ),
+        )
         baseline = time.perf_counter() - started
 
         # Measured: approve an emergency for the targeted communes, until every emergency receipt is stored.
