@@ -29,7 +29,6 @@ import asyncio
 import json
 import multiprocessing
 import os
-import resource
 import shutil
 import socket
 import statistics
@@ -40,23 +39,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from harness import free_port, raise_file_limit  # bench/ is the script's folder
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 SERVER, SERVER_PASSWORD = "nguon-server", "bench-server-password-0123456789"
 #: Each kind once early and once late: whichever round comes second is slower on these machines.
 ROUNDS = ("bare", "signed", "signed", "bare")
-
-
-def _raise_file_limit() -> None:
-    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _start_broker(
@@ -171,7 +161,7 @@ def _fanout_worker(
             seen.append((kind, device_id, arrived + time.perf_counter() - started))
         results.put(seen)
 
-    _raise_file_limit()
+    raise_file_limit()
     asyncio.run(main())
 
 
@@ -188,13 +178,13 @@ def fanout(count: int, workers: int) -> None:
     from nguon.devices.credentials import mosquitto_hash, new_secret
     from nguon.devices.protocol.keys import SigningKey
 
-    _raise_file_limit()
+    raise_file_limit()
     key = SigningKey.generate()
     devices = [(f"d-{i:012x}", new_secret()) for i in range(count)]
     started = time.perf_counter()
     credentials = [(d, mosquitto_hash(p)) for d, p in devices]
     print(f"{count} device credentials hashed in {time.perf_counter() - started:.1f} s")
-    port = _free_port()
+    port = free_port()
     broker = _start_broker(Path(tempfile.mkdtemp(prefix="nguon-bench-broker-")), port, credentials)
     ctx = multiprocessing.get_context("fork")
     ready, results = ctx.Queue(), ctx.Queue()
@@ -424,8 +414,8 @@ def memory(count: int) -> None:
     from nguon.devices.protocol.timestamps import format_ts, utc_now
     from nguon.devices.simulator import Fleet, SimOptions
 
-    _raise_file_limit()
-    port = _free_port()
+    raise_file_limit()
+    port = free_port()
     broker = _start_broker(Path(tempfile.mkdtemp(prefix="nguon-bench-broker-")), port, None)
     key = SigningKey.generate().public_b64()
     bundles = [

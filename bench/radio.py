@@ -41,7 +41,7 @@ os.environ.setdefault("NGUON_DATA_DIR", tempfile.mkdtemp(prefix="nguon-bench-rad
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{os.environ['NGUON_DATA_DIR']}/bench.sqlite3")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nguon.settings")
 
-from pg_database import ensure_postgres_database  # noqa: E402 - bench/ is the script's folder
+from harness import ensure_postgres_database  # noqa: E402 - bench/ is the script's folder
 
 if os.environ["DATABASE_URL"].startswith("postgres"):
     ensure_postgres_database(os.environ["DATABASE_URL"])

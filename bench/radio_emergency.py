@@ -29,9 +29,7 @@ import multiprocessing
 import os
 import platform
 import pstats
-import resource
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,22 +38,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from harness import free_port, raise_file_limit  # bench/ is the script's folder
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 SERVER_PASSWORD = "bench-server-password-0123456789"  # noqa: S105 - a throw-away broker
-
-
-def _raise_file_limit() -> None:
-    """Thousands of device connections: Mosquitto (started from here) and this process need the fds."""
-    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _wait(
@@ -86,7 +74,7 @@ def _setup_django(database_url: str | None, port: int) -> Path:
         }
     )
     if database_url:
-        from pg_database import ensure_postgres_database  # bench/ is the script's folder
+        from harness import ensure_postgres_database
 
         ensure_postgres_database(database_url, fresh=True)
     import django
@@ -217,8 +205,8 @@ def main() -> None:  # noqa: PLR0915 - one linear scenario reads best in one pla
     parser.add_argument("--clusters", type=int, default=30, help="speaker clusters per commune")
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
-    _raise_file_limit()
-    port = _free_port()
+    raise_file_limit()
+    port = free_port()
     data_dir = _setup_django(args.database_url, port)
 
     from django.core.management import call_command
