@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -32,6 +33,18 @@ class DeviceTokenAuth(HttpAuthBase):
         return get_device_by_token(token=token.strip())
 
 
+#: Manifests smaller than this go uncompressed (gzip would not pay for its header).
+GZIP_FROM_BYTES = 1024
+
+
+def _accepts_gzip(request: HttpRequest) -> bool:
+    for part in request.headers.get("Accept-Encoding", "").split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip().lower() == "gzip" and params.replace(" ", "") not in {"q=0", "q=0.0", "q=0.00"}:
+            return True
+    return False
+
+
 def _matches(if_none_match: str, etag: str) -> bool:
     candidates = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
     return "*" in candidates or etag in candidates
@@ -51,9 +64,14 @@ def my_manifest(request: HttpRequest) -> HttpResponse:
     if _matches(request.headers.get("If-None-Match", ""), manifest.etag):
         response = HttpResponse(status=304)
     else:
-        response = HttpResponse(
-            encode(sign_manifest(server_key(), manifest.body)), content_type="application/json"
-        )
+        body = encode(sign_manifest(server_key(), manifest.body))
+        compress = _accepts_gzip(request) and len(body) >= GZIP_FROM_BYTES
+        response = HttpResponse(gzip.compress(body, 6) if compress else body, content_type="application/json")
+        if compress:
+            response["Content-Encoding"] = "gzip"
+    # The ETag names the manifest version (the same in both encodings: a device compares versions, not
+    # bytes); Vary keeps shared caches from mixing the encodings.
+    response["Vary"] = "Accept-Encoding, Authorization"
     response["ETag"] = manifest.etag
     response["Cache-Control"] = "private, no-cache"
     return response

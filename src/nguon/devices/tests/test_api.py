@@ -4,7 +4,7 @@ for devices (bearer token)."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -111,6 +111,32 @@ def test_commands_are_signed_recorded_and_published_after_commit(
     assert check.verify(payload).body == {"state": "off"}
 
 
+def test_a_large_manifest_is_sent_gzipped_to_devices_that_accept_it(client, device, blob, publisher):
+    import gzip
+
+    token = provision_device(actor=ACTOR, device=device).token
+    items = [
+        ManifestItem(f"muc-{n:03d}", blob, START + timedelta(minutes=n), title="Nhạc nền") for n in range(60)
+    ]
+    set_manifest(actor=ACTOR, device=device, items=items)
+    plain = client.get(f"{BASE}/me/manifest", **bearer(token))
+    packed = client.get(f"{BASE}/me/manifest", HTTP_ACCEPT_ENCODING="gzip, deflate", **bearer(token))
+    refused = client.get(f"{BASE}/me/manifest", HTTP_ACCEPT_ENCODING="gzip;q=0", **bearer(token))
+    assert "Content-Encoding" not in plain
+    assert "Content-Encoding" not in refused
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert packed["ETag"] == plain["ETag"]
+    unpacked = json.loads(gzip.decompress(packed.content))
+    assert unpacked["version"] == json.loads(plain.content)["version"]
+    assert unpacked["items"] == json.loads(plain.content)["items"]
+    assert len(packed.content) * 5 < len(plain.content)
+    again = client.get(
+        f"{BASE}/me/manifest", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"], **bearer(token)
+    )
+    assert again.status_code == 304
+
+
 def test_manifest_has_an_etag_and_answers_304(client, device, blob, publisher):
     token = provision_device(actor=ACTOR, device=device).token
     assert client.get(f"{BASE}/me/manifest").status_code == 401
@@ -126,6 +152,7 @@ def test_manifest_has_an_etag_and_answers_304(client, device, blob, publisher):
 
     verify_manifest(VerifyKey.from_b64(server_key().public_b64()), body, device_id=device.device_id)
     assert body["items"][0]["media"]["sha256"] == blob.sha256
+    assert "Content-Encoding" not in first  # small: sent as it is
     again = client.get(f"{BASE}/me/manifest", HTTP_IF_NONE_MATCH=etag, **bearer(token))
     assert again.status_code == 304
     assert again["ETag"] == etag
@@ -250,3 +277,30 @@ def test_a_device_is_placed_in_a_residential_unit_of_its_commune(client, technic
         content_type="application/json",
     )
     assert unknown.status_code == 422
+
+
+def test_the_agent_asks_for_gzip_and_reads_the_signed_manifest(device, blob, publisher):
+    import dataclasses
+
+    from nguon.agent.fetch import ServerClient
+
+    from .mosquitto import http_server
+
+    bundle = provision_device(actor=ACTOR, device=device)
+    items = [
+        ManifestItem(f"muc-{n:03d}", blob, START + timedelta(minutes=n), title="Nhạc nền") for n in range(60)
+    ]
+    set_manifest(actor=ACTOR, device=device, items=items)
+    with http_server() as base_url:
+        client = ServerClient(dataclasses.replace(bundle, base_url=base_url))
+        fetched = client.manifest()
+        assert fetched.status == 200
+        assert fetched.etag
+        assert client.manifest(fetched.etag).status == 304
+    from nguon.devices.signing import server_key
+
+    assert fetched.manifest is not None
+    verify_manifest(
+        VerifyKey.from_b64(server_key().public_b64()), fetched.manifest, device_id=device.device_id
+    )
+    assert [i["id"] for i in fetched.manifest["items"]] == [f"muc-{n:03d}" for n in range(60)]
