@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from harness import free_port, raise_file_limit  # bench/ is the script's folder
+from harness import bench_units, free_port, raise_file_limit  # bench/ is the script's folder
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -314,28 +314,9 @@ def ingest(messages: int, devices: int, database_url: str | None) -> None:
     from nguon.devices.models import Device, PlayReceipt
     from nguon.devices.protocol.timestamps import format_ts
     from nguon.devices.services.ingest_batch import handle_batch
-    from nguon.units.models import AdministrativeUnit
 
     call_command("migrate", verbosity=0)
-    province = AdministrativeUnit.objects.create(
-        code="99",
-        name="Bench",
-        full_name="Tỉnh Bench",
-        kind="tinh",
-        level="province",
-        province_code="99",
-        path="99/",
-    )
-    commune = AdministrativeUnit.objects.create(
-        code="99001",
-        name="Xã",
-        full_name="Xã Bench",
-        kind="xa",
-        level="commune",
-        province_code="99",
-        path="99/99001/",
-        parent=province,
-    )
+    _province, (commune,) = bench_units(1)
     fleet = Device.objects.bulk_create(
         [
             Device(device_id=f"d-{i:012x}", kind="speaker_cluster", serial=f"B-{i}", unit=commune)

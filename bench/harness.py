@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import resource
 import socket
+from typing import Any
 
 
 def ensure_postgres_database(url: str, *, fresh: bool = False) -> None:
@@ -32,3 +33,32 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def bench_units(communes: int) -> tuple[Any, list[Any]]:
+    """A made-up province 99 with ``communes`` communes (99001…), after Django is set up and migrated."""
+    from nguon.units.models import AdministrativeUnit
+
+    province = AdministrativeUnit.objects.create(
+        code="99",
+        name="Bench",
+        full_name="Tỉnh Bench",
+        kind="tinh",
+        level="province",
+        province_code="99",
+        path="99/",
+    )
+    made = [
+        AdministrativeUnit.objects.create(
+            code=f"99{n:03d}",
+            name=f"Xã {n}",
+            full_name=f"Xã Bench {n}",
+            kind="xa",
+            level="commune",
+            province_code="99",
+            path=f"99/99{n:03d}/",
+            parent=province,
+        )
+        for n in range(1, communes + 1)
+    ]
+    return province, made

@@ -38,7 +38,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from harness import free_port, raise_file_limit  # bench/ is the script's folder
+from harness import bench_units, free_port, raise_file_limit  # bench/ is the script's folder
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -81,34 +81,6 @@ def _setup_django(database_url: str | None, port: int) -> Path:
 
     django.setup()
     return data_dir
-
-
-def _units(communes: int) -> tuple[Any, list[Any]]:
-    from nguon.units.models import AdministrativeUnit
-
-    province = AdministrativeUnit.objects.create(
-        code="99",
-        name="Bench",
-        full_name="Tỉnh Bench",
-        kind="tinh",
-        level="province",
-        province_code="99",
-        path="99/",
-    )
-    made = [
-        AdministrativeUnit.objects.create(
-            code=f"99{n:03d}",
-            name=f"Xã {n}",
-            full_name=f"Xã Bench {n}",
-            kind="xa",
-            level="commune",
-            province_code="99",
-            path=f"99/99{n:03d}/",
-            parent=province,
-        )
-        for n in range(1, communes + 1)
-    ]
-    return province, made
 
 
 def _approver(province: Any) -> tuple[Any, str]:
@@ -224,7 +196,7 @@ def main() -> None:  # noqa: PLR0915 - one linear scenario reads best in one pla
 
     call_command("migrate", verbosity=0)
     actor = SystemActor("bench")
-    province, communes = _units(args.communes)
+    province, communes = bench_units(args.communes)
     devices = [
         register_device(actor=actor, kind="speaker_cluster", serial=f"EM-{c.code}-{k:03d}", unit=c)
         for c in communes

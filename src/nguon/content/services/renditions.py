@@ -66,10 +66,15 @@ def is_current(bulletin: Bulletin) -> bool:
 
 def audio_blob(bulletin: Bulletin) -> MediaBlob | None:
     """The bulletin's finished audio as a stored :class:`MediaBlob` (what devices download), or None while
-    it has no finished render. The same bytes give the same blob, so calling this again is cheap."""
+    it has no finished render. The render knows its MP3's SHA-256, so once the blob exists this is one
+    indexed lookup; the file is read (checked and stored) only the first time."""
     render = bulletin.audio_render
     if render is None or render.status != RenderStatus.DONE or not render.mp3:
         return None
+    if render.sha256:
+        existing = MediaBlob.objects.filter(sha256=render.sha256).first()
+        if existing is not None:
+            return existing
     with (
         transaction.atomic(),
         render.mp3.open("rb") as handle,

@@ -26,6 +26,11 @@ class ManifestInvalidError(ValueError):
     """A manifest failed its schema, its signature or its addressee check."""
 
 
+def ordered(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Items as a manifest holds them: by start time, then id."""
+    return sorted(items, key=lambda item: (item["start"], item["id"]))
+
+
 def build_manifest(
     *,
     device: str,
@@ -35,15 +40,14 @@ def build_manifest(
     generated_at: datetime,
     emergency: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The unsigned manifest (what the server stores); items sorted by start time, then id."""
-    ordered = sorted(items, key=lambda item: (item["start"], item["id"]))
+    """The unsigned manifest (what the server stores); items in :func:`ordered` order."""
     return {
         "v": PROTOCOL_LEVEL,
         "device": device,
         "version": version,
         "generated_at": format_ts(generated_at),
         "mode": mode,
-        "items": ordered,
+        "items": ordered(items),
         "emergency": emergency,
     }
 

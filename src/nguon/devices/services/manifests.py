@@ -21,7 +21,7 @@ from nguon.content.models import MediaBlob
 from nguon.core import access, audit
 from nguon.devices.choices import CommandType
 from nguon.devices.models import Device, DeviceManifest, EmergencyBroadcast
-from nguon.devices.protocol.manifests import build_manifest, manifest_etag
+from nguon.devices.protocol.manifests import build_manifest, manifest_etag, ordered
 from nguon.devices.protocol.timestamps import format_ts
 from nguon.devices.services.actors import actor_label
 from nguon.devices.services.commands import send_command
@@ -166,8 +166,10 @@ def emergency_block(device: Device) -> dict[str, Any] | None:
         .order_by("-started_at")
         .first()
     )
-    if broadcast is None:
-        return None
+    return _block(broadcast) if broadcast is not None else None
+
+
+def _block(broadcast: EmergencyBroadcast) -> dict[str, Any]:
     return {
         "id": broadcast.protocol_id,
         "item": broadcast.item,
@@ -176,43 +178,56 @@ def emergency_block(device: Device) -> dict[str, Any] | None:
     }
 
 
-def _write(
-    *, actor: Any, device: Device, items: list[dict[str, Any]] | None, notify: bool, action: str
+def _next_version(
+    device: Device,
+    current: DeviceManifest | None,
+    items: list[dict[str, Any]],
+    emergency: dict[str, Any] | None,
+    *,
+    label: str,
 ) -> DeviceManifest:
-    """A new manifest version when the items (``None``: keep the current ones) or the emergency changed."""
+    """The unsaved next version of ``device``'s manifest (after ``current``) with these items and emergency."""
+    now = timezone.now()
+    version = current.version + 1 if current is not None else 1
+    body = build_manifest(
+        device=device.device_id,
+        version=version,
+        mode=device.mode,
+        items=items,
+        generated_at=now,
+        emergency=emergency,
+    )
+    media = {item["media"]["sha256"] for item in items if "media" in item}  # streams have no media
+    if emergency is not None:
+        media.add(emergency["item"]["media"]["sha256"])
+    return DeviceManifest(
+        device=device,
+        version=version,
+        etag=manifest_etag(body),
+        body=body,
+        media_sha256=sorted(media),
+        created_at=now,
+        created_by_label=label,
+    )
+
+
+def _write(
+    *, actor: Any, device: Device, items: list[dict[str, Any]], notify: bool, action: str
+) -> DeviceManifest:
+    """A new manifest version when the items or the emergency changed."""
     with transaction.atomic():
         Device.objects.select_for_update().filter(pk=device.pk).first()
         current = get_current_manifest(device)
-        if items is None:
-            items = list(current.body["items"]) if current is not None else []
         emergency = emergency_block(device)
-        version = current.version + 1 if current is not None else 1
-        body = build_manifest(
-            device=device.device_id,
-            version=version,
-            mode=device.mode,
-            items=items,
-            generated_at=timezone.now(),
-            emergency=emergency,
-        )
         if (
             current is not None
-            and current.body["items"] == body["items"]
+            and current.body["items"] == ordered(items)
             and current.body.get("emergency") == emergency
         ):
             return current
-        media = {item["media"]["sha256"] for item in items if "media" in item}  # streams have no media
-        if emergency is not None:
-            media.add(emergency["item"]["media"]["sha256"])
-        manifest = DeviceManifest.objects.create(
-            device=device,
-            version=version,
-            etag=manifest_etag(body),
-            body=body,
-            media_sha256=sorted(media),
-            created_at=timezone.now(),
-            created_by_label=actor_label(actor),
-        )
+        manifest = _next_version(device, current, items, emergency, label=actor_label(actor))
+        manifest.save()
+        version = manifest.version
         audit.record(
             actor=actor,
             action=action,
@@ -258,16 +273,7 @@ def _emergency_blocks(devices: list[Device]) -> dict[int, dict[str, Any]]:
         .order_by("-emergencybroadcast__started_at", "-emergencybroadcast__pk")
     )
     for row in rows:
-        broadcast = row.emergencybroadcast
-        blocks.setdefault(
-            row.device_id,
-            {
-                "id": broadcast.protocol_id,
-                "item": broadcast.item,
-                "repeat": broadcast.repeat,
-                "since": format_ts(broadcast.started_at),
-            },
-        )
+        blocks.setdefault(row.device_id, _block(row.emergencybroadcast))
     return blocks
 
 
@@ -290,7 +296,6 @@ def refresh_emergencies(*, actor: Any, devices: list[Device], broadcast: Emergen
         )
         current = {m.device_id: m for m in DeviceManifest.objects.filter(device__in=ids, version=latest)}
         blocks = _emergency_blocks(devices)
-        now = timezone.now()
         label = actor_label(actor)
         fresh = []
         for device in devices:
@@ -299,29 +304,7 @@ def refresh_emergencies(*, actor: Any, devices: list[Device], broadcast: Emergen
             if old is not None and old.body.get("emergency") == emergency:
                 continue
             items = list(old.body["items"]) if old is not None else []
-            version = old.version + 1 if old is not None else 1
-            body = build_manifest(
-                device=device.device_id,
-                version=version,
-                mode=device.mode,
-                items=items,
-                generated_at=now,
-                emergency=emergency,
-            )
-            media = {item["media"]["sha256"] for item in items if "media" in item}
-            if emergency is not None:
-                media.add(emergency["item"]["media"]["sha256"])
-            fresh.append(
-                DeviceManifest(
-                    device=device,
-                    version=version,
-                    etag=manifest_etag(body),
-                    body=body,
-                    media_sha256=sorted(media),
-                    created_at=now,
-                    created_by_label=label,
-                )
-            )
+            fresh.append(_next_version(device, old, items, emergency, label=label))
         DeviceManifest.objects.bulk_create(fresh, batch_size=500)
         audit.record(
             actor=actor,
