@@ -18,10 +18,12 @@ from ninja.security import SessionAuth
 
 from nguon import __version__
 from nguon.accounts.api import router as accounts_router
+from nguon.boards.api import router as boards_router
 from nguon.content.api import router as content_router
 from nguon.content.files import RejectedFileError
 from nguon.core.api import router as core_router
 from nguon.devices.api import router as devices_router
+from nguon.feedback.api import router as feedback_router
 from nguon.radio.api import router as radio_router
 from nguon.units.api import router as units_router
 
@@ -91,3 +93,5 @@ api.add_router("", accounts_router)
 api.add_router("/content/", content_router)
 api.add_router("/devices/", devices_router)
 api.add_router("/radio/", radio_router)
+api.add_router("/boards/", boards_router)
+api.add_router("/feedback/", feedback_router)

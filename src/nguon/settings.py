@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "nguon.content",
     "nguon.devices",
     "nguon.radio",
+    "nguon.boards",
+    "nguon.feedback",
     "nguon.demo",
 ]
 

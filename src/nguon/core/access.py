@@ -77,6 +77,10 @@ CAMPAIGNS_ISSUE = "campaigns.issue"
 CAMPAIGNS_REPORT = "campaigns.report"
 BROADCAST_OPERATE = "broadcast.operate"  # programmes, play-now, live in a commune
 BROADCAST_EMERGENCY = "broadcast.emergency"  # order (and second-approve) emergency broadcasts
+BOARDS_MANAGE = "boards.manage"  # e-board content: items, playlists, schedules of a commune's boards
+FEEDBACK_HANDLE = "feedback.handle"  # read feedback with the citizen's personal data, route, note, draft answers
+FEEDBACK_APPROVE = "feedback.approve"  # approve and publish answers, decline feedback
+FEEDBACK_CONFIGURE = "feedback.configure"  # feedback categories (Open311 services), routing rules, API clients
 DEVICES_VIEW = "devices.view"
 DEVICES_MANAGE = "devices.manage"
 REPORTS_VIEW = "reports.view"
@@ -101,11 +105,20 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         DEVICES_MANAGE,
         SPEECH_USE,
         SPEECH_MANAGE_DICTIONARY,
+        FEEDBACK_CONFIGURE,
     },
     Role.EDITORIAL_BOARD: _READ
     | _SPEECH
     | _CONTENT_READ
-    | {CONTENT_WRITE, CONTENT_APPRAISE, SPEECH_MANAGE_DICTIONARY, CAMPAIGNS_ISSUE, CAMPAIGNS_REPORT},
+    | {
+        CONTENT_WRITE,
+        CONTENT_APPRAISE,
+        SPEECH_MANAGE_DICTIONARY,
+        CAMPAIGNS_ISSUE,
+        CAMPAIGNS_REPORT,
+        BOARDS_MANAGE,
+        FEEDBACK_HANDLE,
+    },
     Role.PROVINCIAL_APPROVER: _READ
     | _SPEECH
     | _CONTENT_READ
@@ -117,11 +130,15 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         BROADCAST_EMERGENCY,
         SPEECH_MANAGE_DICTIONARY,
         CAMPAIGNS_ISSUE,
+        BOARDS_MANAGE,
+        FEEDBACK_HANDLE,
+        FEEDBACK_APPROVE,
+        FEEDBACK_CONFIGURE,
     },
     Role.DEPARTMENT_CONTRIBUTOR: _READ
     | _SPEECH
     | _CONTENT_READ
-    | {CONTENT_WRITE, CAMPAIGNS_ISSUE, CAMPAIGNS_REPORT},
+    | {CONTENT_WRITE, CAMPAIGNS_ISSUE, CAMPAIGNS_REPORT, FEEDBACK_HANDLE},
     Role.COMMUNE_EDITOR: _READ
     | _SPEECH
     | _CONTENT_READ
@@ -132,6 +149,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         REPORTS_SUBMIT,
         CAMPAIGNS_ISSUE,
         CAMPAIGNS_REPORT,
+        BOARDS_MANAGE,
+        FEEDBACK_HANDLE,
     },
     Role.COMMUNE_APPROVER: _READ
     | _SPEECH
@@ -147,11 +166,14 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         UNITS_MANAGE_RESIDENTIAL,
         REPORTS_SUBMIT,
         ACCOUNTS_VIEW,
+        BOARDS_MANAGE,
+        FEEDBACK_HANDLE,
+        FEEDBACK_APPROVE,
     },
     Role.COMMUNE_OPERATOR: _READ
     | _SPEECH
     | _CONTENT_READ
-    | {BROADCAST_OPERATE, DEVICES_VIEW, CONTENT_RECEIVE, CAMPAIGNS_REPORT},
+    | {BROADCAST_OPERATE, DEVICES_VIEW, CONTENT_RECEIVE, CAMPAIGNS_REPORT, BOARDS_MANAGE},
     Role.TECHNICIAN: _READ | {DEVICES_VIEW, DEVICES_MANAGE},
     Role.AUDITOR: _READ | _CONTENT_READ | {AUDIT_VIEW, ACCOUNTS_VIEW},
     Role.VIEWER: _READ | _CONTENT_READ,
