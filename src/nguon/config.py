@@ -46,6 +46,9 @@ class Config:
     default_from_email: str
     login_max_failures: int
     login_lockout_minutes: int
+    feedback_per_address_per_hour: int
+    feedback_per_phone_per_day: int
+    feedback_retention_days: int
     upload_max_mb: int
     public_url: str
     log_level: str
@@ -348,6 +351,15 @@ def load(env: dict[str, str] | None = None) -> Config:
         ),
         login_lockout_minutes=_int(
             env, "NGUON_LOGIN_LOCKOUT_MINUTES", default=15, low=1, high=24 * 60, problems=problems
+        ),
+        feedback_per_address_per_hour=_int(
+            env, "NGUON_FEEDBACK_PER_ADDRESS_PER_HOUR", default=10, low=1, high=100_000, problems=problems
+        ),
+        feedback_per_phone_per_day=_int(
+            env, "NGUON_FEEDBACK_PER_PHONE_PER_DAY", default=5, low=1, high=10_000, problems=problems
+        ),
+        feedback_retention_days=_int(
+            env, "NGUON_FEEDBACK_RETENTION_DAYS", default=730, low=30, high=36_500, problems=problems
         ),
         public_url=public_url,
         cap_sender=_cap_sender(env, public_url, problems),

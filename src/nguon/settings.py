@@ -180,6 +180,11 @@ DEFAULT_FROM_EMAIL = CONFIG.default_from_email
 
 NGUON_LOGIN_MAX_FAILURES = CONFIG.login_max_failures
 NGUON_LOGIN_LOCKOUT_MINUTES = CONFIG.login_lockout_minutes
+# Citizens' feedback: submissions allowed per sender address per hour and per phone number per day; days
+# after closing before the sender's personal data is blanked (docs/feedback.md).
+NGUON_FEEDBACK_PER_ADDRESS_PER_HOUR = CONFIG.feedback_per_address_per_hour
+NGUON_FEEDBACK_PER_PHONE_PER_DAY = CONFIG.feedback_per_phone_per_day
+NGUON_FEEDBACK_RETENTION_DAYS = CONFIG.feedback_retention_days
 NGUON_DEMO_PASSWORD = CONFIG.demo_password
 NGUON_PUBLIC_URL = CONFIG.public_url  # links in e-mails
 NGUON_CAP_SENDER = CONFIG.cap_sender  # <sender> of published CAP 1.2 alerts (docs/cap.md)

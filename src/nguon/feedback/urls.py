@@ -1,7 +1,19 @@
-"""URLs of the feedback screens (/feedback/): each screen module contributes its own ``urlpatterns``."""
+"""URLs of the feedback screens (/feedback/): each screen module contributes its own ``urlpatterns``.
 
-from django.urls import URLPattern, URLResolver
+``public`` holds the citizens' pages (form, tracking page, published answers; no sign-in), ``staff`` the
+handlers' pages (queue, detail, answers, staff entry, settings)."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, path
 
 app_name = "feedback"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+
+def _placeholder(request: HttpRequest, *args: object) -> HttpResponse:  # replaced by the screen modules
+    raise Http404
+
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("handle/<str:public_id>/", _placeholder, name="detail"),
+    path("track/<str:code>/", _placeholder, name="track"),
+]

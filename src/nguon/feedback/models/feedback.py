@@ -187,6 +187,12 @@ class Answer(models.Model):
     )
 
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="answers")
+    public_title = models.CharField(
+        "tiêu đề công khai",
+        max_length=200,
+        blank=True,
+        help_text="Tiêu đề khi công bố (không có thông tin cá nhân).",
+    )
     body = models.TextField("nội dung trả lời")
     status = models.CharField(max_length=12, choices=AnswerStatus.choices, default=AnswerStatus.DRAFT)
     air_on_radio = models.BooleanField("phát trên đài truyền thanh", default=False)

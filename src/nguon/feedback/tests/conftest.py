@@ -1,0 +1,3 @@
+from nguon.feedback.tests.fixtures import approver, handler, outsider
+
+__all__ = ["approver", "handler", "outsider"]
