@@ -11,6 +11,8 @@ packages=(
   ffmpeg            # loudness normalisation, MP3/Opus encoding, waveform images
   mosquitto         # MQTT broker: device tests start their own with generated password/ACL files
   icecast2          # live broadcasts and relays: `nguon icecast` runs its own, on 127.0.0.1:8010
+  libreoffice-writer-nogui # reports: the Nghị định 30 docx rendered to PDF (soffice --headless)
+  poppler-utils     # reports: PDF pages to PNG and text (pdftoppm, pdftotext) for checks
 )
 python_bin="${PYTHON:-python3}"
 if ! "$python_bin" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "nguon.radio",
     "nguon.boards",
     "nguon.feedback",
+    "nguon.reports",
     "nguon.demo",
 ]
 

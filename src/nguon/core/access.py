@@ -85,6 +85,7 @@ DEVICES_VIEW = "devices.view"
 DEVICES_MANAGE = "devices.manage"
 REPORTS_VIEW = "reports.view"
 REPORTS_SUBMIT = "reports.submit"
+REPORTS_CONSOLIDATE = "reports.consolidate"  # open and lock report cycles, return or accept communes' reports
 SPEECH_USE = "speech.use"
 SPEECH_MANAGE_DICTIONARY = "speech.manage_dictionary"
 
@@ -118,6 +119,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         CAMPAIGNS_REPORT,
         BOARDS_MANAGE,
         FEEDBACK_HANDLE,
+        REPORTS_CONSOLIDATE,
     },
     Role.PROVINCIAL_APPROVER: _READ
     | _SPEECH
@@ -134,6 +136,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         FEEDBACK_HANDLE,
         FEEDBACK_APPROVE,
         FEEDBACK_CONFIGURE,
+        REPORTS_CONSOLIDATE,
     },
     Role.DEPARTMENT_CONTRIBUTOR: _READ
     | _SPEECH

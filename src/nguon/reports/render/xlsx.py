@@ -1,0 +1,71 @@
+"""The indicator table as an Excel workbook: one sheet, a row per commune, the totals, and the source of
+each indicator in a second sheet."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from nguon.reports.indicators import INDICATORS
+from nguon.reports.selectors.tables import Table
+
+FONT = "Times New Roman"
+_THIN = Side(style="thin", color="000000")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def render_xlsx(table: Table) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Chỉ tiêu"
+    width = 3 + len(INDICATORS)
+    sheet.cell(1, 1, f"SỐ LIỆU THÔNG TIN CƠ SỞ {table.period.label.upper()}").font = Font(
+        name=FONT, bold=True, size=14
+    )
+    sheet.cell(2, 1, f"{table.root.full_name} — số liệu {table.period.range_label}").font = Font(
+        name=FONT, italic=True, size=12
+    )
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    header = ["STT", "Mã", "Xã, phường", *(f"{i.name} ({i.measure})" for i in INDICATORS)]
+    for column, title in enumerate(header, start=1):
+        cell = sheet.cell(4, column, title)
+        cell.font = Font(name=FONT, bold=True, size=11)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = _BOX
+    sheet.row_dimensions[4].height = 75
+    row_number = 5
+    for index, row in enumerate(table.rows, start=1):
+        cells = [index, row.unit.code, row.unit.full_name, *(row.values[i.code] for i in INDICATORS)]
+        for column, value in enumerate(cells, start=1):
+            cell = sheet.cell(row_number, column, value)
+            cell.font = Font(name=FONT, size=11)
+            cell.border = _BOX
+        row_number += 1
+    total = ["", "", "Tổng cộng", *(table.totals[i.code] for i in INDICATORS)]
+    for column, value in enumerate(total, start=1):
+        cell = sheet.cell(row_number, column, value)
+        cell.font = Font(name=FONT, bold=True, size=11)
+        cell.border = _BOX
+    sheet.column_dimensions["A"].width = 5
+    sheet.column_dimensions["B"].width = 8
+    sheet.column_dimensions["C"].width = 28
+    for column in range(4, width + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 13
+    sheet.freeze_panes = "D5"
+    notes = book.create_sheet("Nguồn số liệu")
+    for column, title in enumerate(["Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính", "Nguồn", "Ghi chú"], start=1):
+        notes.cell(1, column, title).font = Font(name=FONT, bold=True)
+    for line, indicator in enumerate(INDICATORS, start=2):
+        source = "Hệ thống tự tính" if indicator.source == "computed" else "Xã, phường nhập (có ghi nguồn)"
+        for column, value in enumerate(
+            [indicator.code, indicator.name, indicator.measure, source, indicator.note], start=1
+        ):
+            notes.cell(line, column, value).font = Font(name=FONT)
+    output = BytesIO()
+    book.save(output)
+    return output.getvalue()
