@@ -15,6 +15,8 @@ Area benchmarks run on their own, each with its baseline in the same run:
     .venv/bin/python bench/speech.py         # text → normalised MP3 beside raw espeak-ng + ffmpeg
     .venv/bin/python bench/search.py         # full-text search over 1,000,000 bulletins beside LIKE,
                                              # on SQLite and PostgreSQL (see docs/search.md)
+    .venv/bin/python bench/boards_manifest.py  # 10,000 e-boards polling their manifest (ETag/304) beside
+                                               # a bare Django view, gunicorn + PostgreSQL (docs/boards-bench.md)
 """
 
 from __future__ import annotations

@@ -2,6 +2,15 @@
 
 from django.urls import URLPattern, URLResolver
 
+from nguon.boards.player import views as player
+from nguon.boards.views import boards, items, playlists, schedules
+
 app_name = "boards"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    *player.urlpatterns,  # first: its paths (player/…, <device>/screenshot/) are the most specific
+    *boards.urlpatterns,
+    *items.urlpatterns,
+    *playlists.urlpatterns,
+    *schedules.urlpatterns,
+]

@@ -42,6 +42,9 @@ class BoardItem(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     archived_at = models.DateTimeField(null=True, blank=True)
 
+    #: Messages for the person after a save (for example "HTML removed"); not stored.
+    notices: tuple[str, ...] = ()
+
     class Meta:
         ordering = ("-created_at", "-pk")
         verbose_name = "mục bảng tin"

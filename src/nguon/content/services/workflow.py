@@ -255,8 +255,25 @@ def withdraw(*, actor: Any, bulletin: Bulletin, reason: str) -> Bulletin:
         )
         if b.live_revision is not None:
             distribution.withdraw_everywhere(actor=actor, bulletin=b, reason=reason)
+            _recompile_boards(b)
         index_bulletin(b)
     return b
+
+
+def _recompile_boards(bulletin: Bulletin) -> None:
+    """The e-boards whose items show ``bulletin`` recompile once the withdrawal commits, so its slides
+    leave their manifests at once (not at the next periodic compile)."""
+    from nguon.boards.models import BoardItem  # lazy: the boards app imports the content app
+    from nguon.boards.services.compilation import request_compile
+
+    units = AdministrativeUnit.objects.filter(
+        pk__in=BoardItem.objects.filter(bulletin=bulletin, archived_at__isnull=True).values("unit_id")
+    ).order_by("path")
+    done: list[str] = []
+    for unit in units:  # a unit under one already queued is covered by it
+        if not any(unit.path.startswith(path) for path in done):
+            request_compile(unit)
+            done.append(unit.path)
 
 
 def start_correction(*, actor: Any, bulletin: Bulletin, note: str = "") -> Bulletin:

@@ -15,7 +15,12 @@ from nguon.devices.api.media import media_response
 from nguon.devices.models import Device
 from nguon.devices.protocol.commands import encode
 from nguon.devices.protocol.manifests import sign_manifest
-from nguon.devices.selectors.registry import device_may_fetch, get_current_manifest, get_device_by_token
+from nguon.devices.selectors.registry import (
+    device_may_fetch,
+    get_current_etag,
+    get_current_manifest,
+    get_device_by_token,
+)
 from nguon.devices.signing import server_key
 
 router = Router(tags=["devices"])
@@ -58,21 +63,28 @@ def _matches(if_none_match: str, etag: str) -> bool:
 )
 def my_manifest(request: HttpRequest) -> HttpResponse:
     device: Device = request.auth  # type: ignore[attr-defined]
+    if_none_match = request.headers.get("If-None-Match", "")
+    if if_none_match:
+        # Most polls find nothing new: answer them from the ETag alone, without reading the manifest body.
+        etag = get_current_etag(device=device)
+        if etag is not None and _matches(if_none_match, etag):
+            return _cache_headers(HttpResponse(status=304), etag)
     manifest = get_current_manifest(device=device)
     if manifest is None:
         raise Http404
-    if _matches(request.headers.get("If-None-Match", ""), manifest.etag):
-        response = HttpResponse(status=304)
-    else:
-        body = encode(sign_manifest(server_key(), manifest.body))
-        compress = _accepts_gzip(request) and len(body) >= GZIP_FROM_BYTES
-        response = HttpResponse(gzip.compress(body, 6) if compress else body, content_type="application/json")
-        if compress:
-            response["Content-Encoding"] = "gzip"
+    body = encode(sign_manifest(server_key(), manifest.body))
+    compress = _accepts_gzip(request) and len(body) >= GZIP_FROM_BYTES
+    response = HttpResponse(gzip.compress(body, 6) if compress else body, content_type="application/json")
+    if compress:
+        response["Content-Encoding"] = "gzip"
+    return _cache_headers(response, manifest.etag)
+
+
+def _cache_headers(response: HttpResponse, etag: str) -> HttpResponse:
     # The ETag names the manifest version (the same in both encodings: a device compares versions, not
     # bytes); Vary keeps shared caches from mixing the encodings.
     response["Vary"] = "Accept-Encoding, Authorization"
-    response["ETag"] = manifest.etag
+    response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     return response
 

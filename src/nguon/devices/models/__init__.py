@@ -5,6 +5,7 @@ from nguon.devices.models.commands import CommandRecord
 from nguon.devices.models.emergencies import EmergencyBroadcast
 from nguon.devices.models.manifests import DeviceManifest
 from nguon.devices.models.registry import Device, DeviceCredential, DeviceGroup, RadioStation
+from nguon.devices.models.screenshots import ScreenshotRequest
 from nguon.devices.models.telemetry import DeviceEvent, DeviceState, HeartbeatSample, PlayReceipt
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "HeartbeatSample",
     "PlayReceipt",
     "RadioStation",
+    "ScreenshotRequest",
 ]

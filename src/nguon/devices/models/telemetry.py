@@ -89,6 +89,9 @@ class PlayReceipt(models.Model):
         constraints = (
             models.UniqueConstraint(fields=["device", "receipt_id"], name="devices_receipt_unique_id"),
         )
+        # Reports rebuild whole days of plays (reports/services/rollup.py) and the broadcast log reads
+        # time ranges: both select by start time.
+        indexes = (models.Index(fields=["started_at"], name="devices_receipt_started"),)
 
     def __str__(self) -> str:
         return f"{self.device_id} {self.item_id} {self.result}"

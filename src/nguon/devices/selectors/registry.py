@@ -34,6 +34,16 @@ def get_current_manifest(*, device: Device) -> DeviceManifest | None:
     return DeviceManifest.objects.filter(device=device).order_by("-version").first()
 
 
+def get_current_etag(*, device: Device) -> str | None:
+    """Only the current manifest's ETag: what a poll that ends in 304 needs (no body read)."""
+    return (
+        DeviceManifest.objects.filter(device=device)
+        .order_by("-version")
+        .values_list("etag", flat=True)
+        .first()
+    )
+
+
 def device_may_fetch(*, device: Device, sha256: str) -> bool:
     """Media a device may download: what its current manifest uses, or a play-now/emergency command."""
     manifest = get_current_manifest(device=device)

@@ -23,6 +23,8 @@ from nguon.devices.protocol.timestamps import parse_ts
 from nguon.devices.selectors.registry import get_current_manifest
 
 FRESHNESS_GRACE = timedelta(seconds=30)
+#: Firmware of the e-board web player (``/boards/player/``), which sends heartbeats over HTTPS.
+WEB_PLAYER_FIRMWARE = "web-player/"
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ def device_status(
     interval = timedelta(seconds=settings.NGUON_DEVICE_HEARTBEAT_SECONDS)
     fresh = last is not None and now - last <= interval + FRESHNESS_GRACE
     connected = state.is_online if state is not None and state.online_changed_at is not None else None
+    if str(heartbeat.get("firmware", "")).startswith(WEB_PLAYER_FIRMWARE):
+        connected = fresh  # a web player has no broker session: it is connected while its HTTP heartbeats are
     playing = heartbeat.get("playing") or None
     playing_item = playing["item"] if playing else None
     at = parse_ts(heartbeat["ts"]) if heartbeat.get("ts") else now

@@ -1,7 +1,8 @@
 """Emergency broadcasts: start at once on every device of a unit, stop everywhere.
 
 Connected devices get signed ``emergency-start`` / ``emergency-stop`` commands; every device's manifest
-carries the emergency too, so a device that was offline joins (or leaves) it when it reconnects.
+carries the emergency too, so a device that was offline joins (or leaves) it when it reconnects. Speaker
+clusters play an audio item; e-boards show a banner (:func:`start_banner_on`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from django.utils import timezone
 
 from nguon.content.models import MediaBlob
 from nguon.core import access, audit
-from nguon.devices.choices import CommandType
+from nguon.core.text import nfc
+from nguon.devices.choices import CommandType, DeviceKind
 from nguon.devices.models import Device, EmergencyBroadcast
 from nguon.devices.services.actors import actor_label
 from nguon.devices.services.commands import send_commands
@@ -102,6 +104,54 @@ def start_emergency_on(
             target=broadcast,
             unit=unit,
             after={**audit.snapshot(broadcast, _FIELDS), "devices": len(devices), "media": blob.sha256},
+        )
+    return broadcast
+
+
+def banner_item(*, item_id: str, heading: str, body: str = "") -> dict[str, Any]:
+    """The protocol's ``item`` of an e-board emergency: a banner (heading, body) shown over whatever plays
+    until the emergency stops; no media, ``duration_ms`` 0."""
+    banner: dict[str, Any] = {"heading": nfc(heading)[:300] or "Thông báo khẩn cấp"}
+    if body := nfc(body):
+        banner["body"] = body[:2000]
+    return {"id": item_id, "title": banner["heading"], "duration_ms": 0, "banner": banner}
+
+
+def start_banner_on(
+    *, actor: Any, unit: AdministrativeUnit, devices: list[Device], heading: str, body: str = ""
+) -> EmergencyBroadcast:
+    """Show an emergency banner at once on exactly ``devices`` (e-boards): one broadcast whose item is a
+    ``banner``, put into the boards' manifests in this transaction and sent as signed ``emergency-start``
+    commands to the connected ones. :func:`stop_emergency` ends it like any other broadcast."""
+    if not devices:
+        raise ValidationError({"unit": "Không có bảng tin nào để hiển thị."})
+    if any(d.kind != DeviceKind.EBOARD for d in devices):
+        raise ValidationError({"devices": "Băng rôn khẩn cấp chỉ dành cho bảng tin điện tử."})
+    with transaction.atomic():
+        broadcast = EmergencyBroadcast.objects.create(
+            unit=unit,
+            title=nfc(heading)[:300] or "Thông báo khẩn cấp",
+            item={},
+            repeat=1,
+            started_at=timezone.now(),
+            started_by=actor_label(actor),
+        )
+        broadcast.item = banner_item(item_id=broadcast.protocol_id, heading=heading, body=body)
+        broadcast.save(update_fields=["item"])
+        broadcast.devices.set(devices)
+        refresh_emergencies(actor=actor, devices=devices, broadcast=broadcast)
+        send_commands(
+            actor=actor,
+            devices=devices,
+            type=CommandType.EMERGENCY_START,
+            body={"id": broadcast.protocol_id, "item": broadcast.item, "repeat": 1},
+        )
+        audit.record(
+            actor=actor,
+            action="devices.emergency.banner_start",
+            target=broadcast,
+            unit=unit,
+            after={**audit.snapshot(broadcast, _FIELDS), "devices": len(devices)},
         )
     return broadcast
 

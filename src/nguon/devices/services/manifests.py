@@ -1,7 +1,8 @@
 """Manifests: a new version when what a device must play changes, announced by a signed command.
 
-For now the items are given by the caller (tests, the CLI); the radio and e-board scheduling that will
-turn ``content.Delivery`` rows into items comes later and will call :func:`set_manifest` the same way.
+Speaker clusters get timed media/stream items (:func:`set_manifest`, called by the radio compilation);
+e-boards get windows of slides (:func:`set_board_manifest`, called by the boards compilation). Both
+carry the device's active emergency (for an e-board, a banner).
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from nguon.content.models import MediaBlob
 from nguon.core import access, audit
 from nguon.devices.choices import CommandType
 from nguon.devices.models import Device, DeviceManifest, EmergencyBroadcast
-from nguon.devices.protocol.manifests import build_manifest, manifest_etag, ordered
+from nguon.devices.protocol.manifests import MAX_ITEMS, build_manifest, manifest_etag, ordered
 from nguon.devices.protocol.timestamps import format_ts
+from nguon.devices.protocol.validation import MessageInvalidError, validate
 from nguon.devices.services.actors import actor_label
 from nguon.devices.services.commands import send_command
 
@@ -178,6 +180,22 @@ def _block(broadcast: EmergencyBroadcast) -> dict[str, Any]:
     }
 
 
+def item_media(items: list[dict[str, Any]]) -> list[str]:
+    """The media hashes the items use: a speaker item's file, an e-board slide's image/video and the
+    side panel's image."""
+    found: list[str] = []
+    for item in items:
+        if "media" in item:
+            found.append(item["media"]["sha256"])
+        for slide in item.get("slides", ()):
+            if "media" in slide:
+                found.append(slide["media"]["sha256"])
+            side = slide.get("side") or {}
+            if "media" in side:
+                found.append(side["media"]["sha256"])
+    return found
+
+
 def _next_version(
     device: Device,
     current: DeviceManifest | None,
@@ -197,8 +215,8 @@ def _next_version(
         generated_at=now,
         emergency=emergency,
     )
-    media = {item["media"]["sha256"] for item in items if "media" in item}  # streams have no media
-    if emergency is not None:
+    media = set(item_media(items))  # streams have no media
+    if emergency is not None and "media" in emergency["item"]:  # an e-board banner has none
         media.add(emergency["item"]["media"]["sha256"])
     return DeviceManifest(
         device=device,
@@ -261,6 +279,40 @@ def set_manifest(
     if len({item["id"] for item in built}) != len(built):
         raise ValidationError({"items": "Mã mục bị trùng."})
     return _write(actor=actor, device=device, items=built, notify=notify, action="devices.manifest.set")
+
+
+def set_board_manifest(
+    *, actor: Any, device: Device, windows: list[dict[str, Any]], notify: bool = True
+) -> DeviceManifest:
+    """Make ``windows`` (e-board items with ``slides``, already in the protocol's form: see docs/boards.md)
+    the e-board's manifest. Checked against the manifest schema before anything is written; unchanged
+    windows keep the current version (no command), otherwise a new version and, with ``notify``, a signed
+    ``manifest-changed``. Speaker manifests are untouched by this function."""
+    if not access.can(actor, access.BOARDS_MANAGE, unit=device.unit):
+        access.require(actor, access.DEVICES_MANAGE, unit=device.unit)
+    if device.mode != "eboard":
+        raise ValidationError({"device": "Chỉ bảng tin điện tử mới có lịch dạng trang chiếu."})
+    if len(windows) > MAX_ITEMS:
+        raise ValidationError({"items": f"Quá {MAX_ITEMS} khung giờ trong một lịch phát."})
+    ids = [w.get("id") for w in windows] + [s.get("id") for w in windows for s in w.get("slides", ())]
+    if len(set(ids)) != len(ids):
+        raise ValidationError({"items": "Mã khung giờ hoặc mã trang bị trùng."})
+    for window in windows:
+        if not window.get("slides"):
+            raise ValidationError({"items": f"{window.get('id')}: khung giờ không có trang nào."})
+    probe = build_manifest(
+        device=device.device_id,
+        version=1,
+        mode="eboard",
+        items=windows,
+        generated_at=timezone.now(),
+        emergency=None,
+    )
+    try:
+        validate("manifest", {**probe, "sig": "-"})
+    except MessageInvalidError as error:
+        raise ValidationError({"items": f"Lịch phát không hợp lệ ({error})."}) from None
+    return _write(actor=actor, device=device, items=windows, notify=notify, action="devices.manifest.set")
 
 
 def _emergency_blocks(devices: list[Device]) -> dict[int, dict[str, Any]]:

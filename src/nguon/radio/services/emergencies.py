@@ -3,7 +3,8 @@ unit's policy asks for it, on air on every speaker cluster of the targeted units
 
 Going on air is one :class:`nguon.devices.models.EmergencyBroadcast` over exactly the targeted clusters
 (signed ``emergency-start`` commands; manifests carry it, so a device that was offline joins when it
-reconnects). Stopping it sends ``emergency-stop`` and the devices resume their schedule. A CAP 1.2 Alert
+reconnects). The e-boards of the targeted units show a banner meanwhile (``boards.services.banner``).
+Stopping it sends ``emergency-stop`` and the devices resume their schedule. A CAP 1.2 Alert
 is published when an order goes on air and a Cancel when it stops (``services/cap.py``).
 """
 
@@ -282,6 +283,7 @@ def _go_on_air(*, actor: Any, order: EmergencyOrder, devices: list[Device]) -> N
     order.broadcast = broadcast
     order.status = EmergencyStatus.ON_AIR
     order.save(update_fields=["broadcast", "status"])
+    _board_banner("start", order, actor=actor)
     audit.record(
         actor=actor,
         action="radio.emergency.on_air",
@@ -291,6 +293,35 @@ def _go_on_air(*, actor: Any, order: EmergencyOrder, devices: list[Device]) -> N
         after={**audit.snapshot(order, _FIELDS), "devices": len(devices)},
     )
     _publish_cap("publish_alert", order, actor=actor)
+
+
+def _banner_body(order: EmergencyOrder) -> str:
+    if order.message:
+        return order.message
+    return order.bulletin.summary if order.bulletin is not None else ""
+
+
+def _board_banner(step: str, order: EmergencyOrder, *, actor: Any) -> None:
+    """Show (``start``) or remove (``stop``) the order's banner on the e-boards of its units, in the
+    order's transaction; a failure there must never hold back (or undo) the loudspeakers."""
+    from nguon.boards.services import banner
+
+    if order.broadcast is None:
+        return
+    try:
+        with transaction.atomic():
+            if step == "start":
+                banner.start_banner(
+                    actor=actor,
+                    source=order.broadcast,
+                    units=list(order.units.all()),
+                    heading=order.title,
+                    body=_banner_body(order),
+                )
+            else:
+                banner.stop_banner(actor=actor, source=order.broadcast)
+    except Exception:  # the boards are secondary to the loudspeakers
+        log.exception("radio: e-board banner %s failed for emergency order %s", step, order.pk)
 
 
 def _publish_cap(name: str, order: EmergencyOrder, *, actor: Any) -> None:
@@ -368,6 +399,7 @@ def stop_order(*, actor: Any, order: EmergencyOrder) -> EmergencyOrder:
         before = audit.snapshot(locked, _FIELDS)
         if locked.broadcast is not None:
             locked.broadcast = stop_emergency(actor=actor, broadcast=locked.broadcast)
+            _board_banner("stop", locked, actor=actor)
         locked.status = EmergencyStatus.STOPPED
         locked.stopped_by = _user_or_none(actor)
         locked.stopped_at = timezone.now()

@@ -345,10 +345,11 @@ def test_stop_ends_it_everywhere_once(approver, fleet, province, commune, django
     assert stopped.broadcast is not None
     assert stopped.broadcast.stopped_at is not None
     stops = CommandRecord.objects.filter(type="emergency-stop")
-    assert sorted(stops.values_list("device__serial", flat=True)) == ["C1", "C2"]
+    # the clusters, and the commune's e-board whose emergency banner goes (boards.services.banner)
+    assert sorted(stops.values_list("device__serial", flat=True)) == ["B1", "C1", "C2"]
     again = stop_order(actor=approver, order=order)
     assert again.stopped_at == stopped.stopped_at
-    assert stops.count() == 2
+    assert stops.count() == 3
     assert AuditEvent.objects.filter(action="radio.emergency.stop").count() == 1
     assert sorted(CapMessage.objects.filter(order=order).values_list("msg_type", flat=True)) == [
         "Alert",

@@ -116,6 +116,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=settings.CONFIG.host)
         parser.add_argument("--port", type=int, default=settings.CONFIG.port)
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--threads", type=int, default=32, help="threads per web worker (gthread)")
         parser.add_argument("--no-banner", action="store_true")
         parser.add_argument(
             "--no-devices", action="store_true", help="no embedded broker, ingest or simulator"
@@ -146,6 +147,13 @@ class Command(BaseCommand):
                     bind,
                     "--workers",
                     str(options["workers"]),
+                    # Threads, not one request per process: the e-board players' event streams
+                    # (/api/v1/devices/me/events, up to 30 s each, at most 16 per process) then hold
+                    # one thread each instead of a whole worker, and pages keep being served.
+                    "--worker-class",
+                    "gthread",
+                    "--threads",
+                    str(options["threads"]),
                     "--access-logfile",
                     "-",
                     "--graceful-timeout",
