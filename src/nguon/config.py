@@ -57,6 +57,8 @@ class Config:
     central_url: str = ""
     central_token: str = field(default="", repr=False)
     central_push_token: str = field(default="", repr=False)
+    central_feedback_url: str = ""
+    central_feedback_token: str = field(default="", repr=False)
     device_signing_key: str = field(default="", repr=False)
     mqtt_url: str = "mqtt://127.0.0.1:1883"
     mqtt_username: str = "nguon-server"
@@ -184,6 +186,24 @@ def _central(env: dict[str, str], production: bool, problems: list[str]) -> tupl
             "(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')."
         )
     return url, token, push_token
+
+
+def _central_feedback(env: dict[str, str], production: bool, problems: list[str]) -> tuple[str, str]:
+    """The central mobile app's feedback endpoint (docs/integrations/central-feedback.md) and its token."""
+    url = env.get("NGUON_CENTRAL_FEEDBACK_URL", "").strip().rstrip("/")
+    token = env.get("NGUON_CENTRAL_FEEDBACK_TOKEN", "").strip()
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname or parts.username or parts.query:
+            problems.append(
+                "NGUON_CENTRAL_FEEDBACK_URL: expected the base address of the central app's API, starting with "
+                "https:// (no user name or query)."
+            )
+        elif production and parts.scheme == "http" and parts.hostname not in _LOOPBACK:
+            problems.append("NGUON_CENTRAL_FEEDBACK_URL: must use https:// in production.")
+    if token and any(ch.isspace() or not ch.isprintable() for ch in token):
+        problems.append("NGUON_CENTRAL_FEEDBACK_TOKEN: must not contain spaces or control characters.")
+    return url, token
 
 
 def _mqtt_url(env: dict[str, str], name: str, default: str, problems: list[str]) -> str:
@@ -329,6 +349,7 @@ def load(env: dict[str, str] | None = None) -> Config:
         )
 
     central_url, central_token, central_push_token = _central(env, production, problems)
+    central_feedback_url, central_feedback_token = _central_feedback(env, production, problems)
     devices = _devices(env, problems)
     public_url = _public_url(env, host, port, problems)
 
@@ -370,6 +391,8 @@ def load(env: dict[str, str] | None = None) -> Config:
         central_url=central_url,
         central_token=central_token,
         central_push_token=central_push_token,
+        central_feedback_url=central_feedback_url,
+        central_feedback_token=central_feedback_token,
         **devices,
     )
     if problems:

@@ -194,6 +194,9 @@ NGUON_CAP_SENDER = CONFIG.cap_sender  # <sender> of published CAP 1.2 alerts (do
 NGUON_CENTRAL_URL = CONFIG.central_url
 NGUON_CENTRAL_TOKEN = CONFIG.central_token
 NGUON_CENTRAL_PUSH_TOKEN = CONFIG.central_push_token
+# The central mobile app's feedback endpoint (status and answers pushed back); token falls back to the above.
+NGUON_CENTRAL_FEEDBACK_URL = CONFIG.central_feedback_url
+NGUON_CENTRAL_FEEDBACK_TOKEN = CONFIG.central_feedback_token
 
 # The device fleet (docs/devices.md): the key that signs commands and manifests (outside production it is
 # generated into $NGUON_DATA_DIR/device-signing-key when empty), the broker the server uses, and the

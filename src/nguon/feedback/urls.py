@@ -3,17 +3,25 @@
 ``public`` holds the citizens' pages (form, tracking page, published answers; no sign-in), ``staff`` the
 handlers' pages (queue, detail, answers, staff entry, settings)."""
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver
+
+from nguon.feedback.views import (
+    public,
+    staff,
+    staff_actions,
+    staff_entry,
+    staff_settings,
+    staff_statistics,
+)
 
 app_name = "feedback"
 
 
-def _placeholder(request: HttpRequest, *args: object) -> HttpResponse:  # replaced by the screen modules
-    raise Http404
-
-
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("handle/<str:public_id>/", _placeholder, name="detail"),
-    path("track/<str:code>/", _placeholder, name="track"),
+    *staff_entry.urlpatterns,  # before staff: "handle/new/" is not a feedback id
+    *staff.urlpatterns,
+    *staff_actions.urlpatterns,
+    *staff_settings.urlpatterns,
+    *staff_statistics.urlpatterns,
+    *public.urlpatterns,
 ]

@@ -65,8 +65,15 @@ class RoutingRule(models.Model):
         verbose_name = "quy tắc chuyển xử lý"
         verbose_name_plural = "quy tắc chuyển xử lý"
         constraints = (
+            # One rule per (category, place), and one catch-all rule per place (written as two conditional
+            # constraints: SQLite has no NULLS NOT DISTINCT).
             models.UniqueConstraint(
-                fields=["category", "unit"], name="feedback_rule_unique", nulls_distinct=False
+                fields=["category", "unit"],
+                condition=models.Q(category__isnull=False),
+                name="feedback_rule_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["unit"], condition=models.Q(category__isnull=True), name="feedback_rule_unique_any"
             ),
         )
 
