@@ -25,6 +25,7 @@ from nguon.core.api import router as core_router
 from nguon.devices.api import router as devices_router
 from nguon.feedback.api import router as feedback_router
 from nguon.radio.api import router as radio_router
+from nguon.reports.api import router as reports_router
 from nguon.units.api import router as units_router
 
 api = NinjaAPI(
@@ -95,3 +96,4 @@ api.add_router("/devices/", devices_router)
 api.add_router("/radio/", radio_router)
 api.add_router("/boards/", boards_router)
 api.add_router("/feedback/", feedback_router)
+api.add_router("/reports/", reports_router)

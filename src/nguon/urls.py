@@ -16,6 +16,7 @@ urlpatterns = [
     path("alerts/", include("nguon.radio.public_urls")),
     path("boards/", include("nguon.boards.urls")),
     path("feedback/", include("nguon.feedback.urls")),
+    path("reports/", include("nguon.reports.urls")),
     path("open311/v2/", include("nguon.feedback.open311.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),

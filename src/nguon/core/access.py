@@ -78,9 +78,13 @@ CAMPAIGNS_REPORT = "campaigns.report"
 BROADCAST_OPERATE = "broadcast.operate"  # programmes, play-now, live in a commune
 BROADCAST_EMERGENCY = "broadcast.emergency"  # order (and second-approve) emergency broadcasts
 BOARDS_MANAGE = "boards.manage"  # e-board content: items, playlists, schedules of a commune's boards
-FEEDBACK_HANDLE = "feedback.handle"  # read feedback with the citizen's personal data, route, note, draft answers
+FEEDBACK_HANDLE = (
+    "feedback.handle"  # read feedback with the citizen's personal data, route, note, draft answers
+)
 FEEDBACK_APPROVE = "feedback.approve"  # approve and publish answers, decline feedback
-FEEDBACK_CONFIGURE = "feedback.configure"  # feedback categories (Open311 services), routing rules, API clients
+FEEDBACK_CONFIGURE = (
+    "feedback.configure"  # feedback categories (Open311 services), routing rules, API clients
+)
 DEVICES_VIEW = "devices.view"
 DEVICES_MANAGE = "devices.manage"
 REPORTS_VIEW = "reports.view"

@@ -36,9 +36,9 @@ def _items() -> list[NavItem]:
         NavItem(str(_("Phát khẩn cấp")), reverse("radio:emergency-list"), access.BROADCAST_EMERGENCY),
         NavItem(str(_("Nhật ký phát thanh")), reverse("radio:logs"), access.BROADCAST_OPERATE),
         NavItem(str(_("Thiết bị")), reverse("devices:list"), access.DEVICES_VIEW),
-        NavItem(str(_("Bảng tin điện tử")), None, access.DEVICES_VIEW),
-        NavItem(str(_("Phản ánh, kiến nghị")), None, access.CONTENT_WRITE),
-        NavItem(str(_("Thống kê, báo cáo")), None, access.REPORTS_VIEW),
+        NavItem(str(_("Bảng tin điện tử")), reverse("boards:list"), access.BOARDS_MANAGE),
+        NavItem(str(_("Phản ánh, kiến nghị")), reverse("feedback:queue"), access.FEEDBACK_HANDLE),
+        NavItem(str(_("Thống kê, báo cáo")), reverse("reports:index"), access.REPORTS_VIEW),
         NavItem(str(_("Nhật ký kiểm toán")), reverse("core:audit"), access.AUDIT_VIEW),
         NavItem(str(_("Quản trị")), reverse("admin:index"), access.ADMIN_SITE),
     ]

@@ -12,7 +12,9 @@ from nguon.accounts import two_factor
 from nguon.accounts.models import TOTPDevice, User
 from nguon.core import access
 from nguon.demo import data
+from nguon.demo.boards import load_boards
 from nguon.demo.content import load_content
+from nguon.demo.feedback import load_feedback
 from nguon.demo.radio import load_radio, load_radio_devices
 from nguon.demo.totp import demo_totp_secret
 from nguon.units import services as unit_services
@@ -97,4 +99,6 @@ def load(*, say: Callable[[str], None] = lambda _: None) -> list[str]:
         load_content(say=say)
         load_radio(say=say)
         load_radio_devices(say=say)
+        load_boards(say=say)
+        load_feedback(say=say)
     return accounts

@@ -18,13 +18,14 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from nguon.content.models import Bulletin, InboxEntry
 from nguon.devices.choices import DeviceKind, StationKind
-from nguon.devices.models import Device, HeartbeatSample, PlayReceipt, RadioStation
+from nguon.devices.models import Device, HeartbeatSample, RadioStation
 from nguon.feedback.choices import OPEN_STATUSES, AnswerStatus, Status
 from nguon.feedback.models import Answer, Feedback
+from nguon.reports.models import DailyPlays
 from nguon.reports.periods import Period
 from nguon.units.models import AdministrativeUnit
 
@@ -92,20 +93,22 @@ def _bulletins(period: Period, unit_ids: list[int], values: Values) -> None:
 
 
 def _broadcasts(period: Period, unit_ids: list[int], values: Values) -> None:
-    played = PlayReceipt.objects.filter(
-        device__unit_id__in=unit_ids, result="played", started_at__gte=period.start, started_at__lt=period.end
-    )
-    length = ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
-    rows = played.values("device__unit_id").annotate(
-        n=Count("pk"), emergency=Count("pk", filter=Q(is_emergency=True)), length=Sum(length)
+    """From the daily rollup (``services/rollup.py`` keeps it equal to the receipts; periods are whole
+    local days, so no receipt is split)."""
+    rows = (
+        DailyPlays.objects.filter(unit_id__in=unit_ids, day__gte=period.first_day, day__lte=period.last_day)
+        .values("unit_id")
+        .annotate(n=Sum("plays"), emergency=Sum("emergency_plays"), length=Sum("duration_us"))
+        .order_by()
     )
     values["broadcasts"], values["emergency_broadcasts"], values["broadcast_minutes"] = {}, {}, {}
     for row in rows:
-        unit = row["device__unit_id"]
+        unit = row["unit_id"]
         values["broadcasts"][unit] = row["n"]
         values["emergency_broadcasts"][unit] = row["emergency"]
-        seconds = row["length"].total_seconds() if row["length"] is not None else 0
-        values["broadcast_minutes"][unit] = (Decimal(seconds) / 60).quantize(Decimal("0.1"))
+        values["broadcast_minutes"][unit] = (Decimal(row["length"] or 0) / 60_000_000).quantize(
+            Decimal("0.1")
+        )
 
 
 def _feedback(period: Period, unit_ids: list[int], values: Values) -> None:

@@ -12,6 +12,7 @@ from nguon.reports.indicators import ENTERED, INDICATORS
 from nguon.reports.indicators.computed import compute
 from nguon.reports.models import CommuneReport, EnteredValue, ReportCycle
 from nguon.reports.periods import Period, parse
+from nguon.reports.services import rollup
 from nguon.units.choices import UnitLevel
 from nguon.units.models import AdministrativeUnit
 
@@ -65,6 +66,8 @@ def _entered(
 def table(period: str | Period, root: AdministrativeUnit) -> Table:
     """The indicator table of ``period`` over the communes of ``root`` (a province or one commune)."""
     parsed = parse(period) if isinstance(period, str) else period
+    # Bring the derived daily play totals up to date first (not a domain write: it only re-derives rows).
+    rollup.refresh()
     communes = communes_of(root)
     unit_ids = [u.pk for u in communes]
     computed = compute(parsed, communes)
@@ -94,6 +97,7 @@ def table(period: str | Period, root: AdministrativeUnit) -> Table:
 def commune_snapshot(report: CommuneReport) -> dict[str, Any]:
     """What a submission freezes: the commune's computed figures then, and its entered figures."""
     parsed = parse(report.cycle.period)
+    rollup.refresh()
     computed = compute(parsed, [report.unit])
     return {
         "period": parsed.code,

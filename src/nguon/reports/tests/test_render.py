@@ -69,7 +69,8 @@ def test_pdf_and_png_keep_the_vietnamese_text() -> None:
         "Độc lập - Tự do - Hạnh phúc",
         "BÁO CÁO",
         "Kết quả công tác thông tin cơ sở 6 tháng đầu năm 2026",
-        "tuyên truyền viên cơ sở", "Nơi nhận:",
+        "tuyên truyền viên cơ sở",
+        "Nơi nhận:",
     ):
         assert phrase in text, phrase
     pages = pdf_to_png(pdf)

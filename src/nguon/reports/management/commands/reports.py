@@ -1,7 +1,9 @@
-"""``nguon reports render --period 2026-H1 --format docx|pdf|xlsx --out FILE [--unit CODE]``."""
+"""``nguon reports render --period 2026-H1 --format docx|pdf|xlsx --out FILE [--unit CODE]`` and
+``nguon reports remind [--today YYYY-MM-DD]`` (reminders 7 and 2 days before the due date; run it daily)."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from nguon.reports.periods import PeriodCodeError, parse
 from nguon.reports.render.pdf import RenderError
+from nguon.reports.services import rollup
+from nguon.reports.services.reminders import remind_due
 from nguon.reports.services.rendering import FORMATS, render, report_unit
 
 
@@ -22,8 +26,27 @@ class Command(BaseCommand):
         out.add_argument("--format", required=True, choices=FORMATS)
         out.add_argument("--out", required=True, type=Path)
         out.add_argument("--unit", help="mã xã, phường (mặc định: cả tỉnh)")
+        remind = commands.add_parser("remind", help="nhắc các xã chưa gửi báo cáo (7 và 2 ngày trước hạn)")
+        remind.add_argument("--today", type=date.fromisoformat, help="ngày tính hạn (mặc định: hôm nay)")
+        rollup_parser = commands.add_parser(
+            "rollup", help="cộng dồn biên nhận phát theo ngày (chạy vài phút một lần; --all: tính lại tất cả)"
+        )
+        rollup_parser.add_argument("--all", action="store_true", help="tính lại mọi ngày từ biên nhận")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["command"] == "rollup":
+            if options["all"]:
+                self.stdout.write(f"Đã tính lại {rollup.rebuild_all():,} dòng tổng hợp theo ngày.")
+            else:
+                days = rollup.refresh()
+                self.stdout.write(f"Đã cập nhật {len(days)} ngày: {', '.join(d.isoformat() for d in days) or '—'}.")
+            return
+        if options["command"] == "remind":
+            summary = remind_due(today=options.get("today"))
+            self.stdout.write(
+                f"Đã nhắc {summary.communes} xã, phường ({summary.notices} thông báo) trong {summary.cycles} kỳ."
+            )
+            return
         try:
             period = parse(options["period"]).code
             unit = report_unit(options.get("unit"))
