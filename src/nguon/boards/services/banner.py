@@ -13,34 +13,20 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 
 from nguon.boards.models import EmergencyBanner
 from nguon.core import access, audit
 from nguon.devices.choices import DeviceKind
 from nguon.devices.models import Device, EmergencyBroadcast
+from nguon.devices.selectors.registry import devices_of_units
 from nguon.devices.services.emergencies import start_banner_on, stop_emergency
-from nguon.units.choices import UnitLevel
 from nguon.units.models import AdministrativeUnit
 
 
 def board_targets(units: Iterable[AdministrativeUnit]) -> list[Device]:
     """The e-boards in service of ``units`` (a commune's, the province's, or those placed in a
     residential unit)."""
-    condition = Q()
-    for unit in units:
-        if unit.level == UnitLevel.RESIDENTIAL:
-            condition |= Q(residential_unit=unit)
-        else:
-            condition |= Q(unit__path__startswith=unit.path)
-    if not condition:
-        return []
-    return list(
-        Device.objects.filter(condition, kind=DeviceKind.EBOARD, retired_on__isnull=True)
-        .select_related("unit")
-        .order_by("pk")
-        .distinct()
-    )
+    return devices_of_units(units, kind=DeviceKind.EBOARD)
 
 
 def _commandable(actor: Any, boards: list[Device]) -> list[Device]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from nguon.core import access
 from nguon.devices.credentials import token_hash
 from nguon.devices.models import Device, DeviceCredential, DeviceManifest
+from nguon.units.choices import UnitLevel
+from nguon.units.models import AdministrativeUnit
 
 
 def list_devices(*, user: Any, action: str = access.DEVICES_VIEW) -> QuerySet[Device]:
@@ -18,6 +21,26 @@ def list_devices(*, user: Any, action: str = access.DEVICES_VIEW) -> QuerySet[De
 
 def get_device(*, user: Any, device_id: str, action: str = access.DEVICES_VIEW) -> Device:
     return access.get_scoped_or_404(user, Device.objects.select_related("unit"), action, device_id=device_id)
+
+
+def devices_of_units(units: Iterable[AdministrativeUnit], *, kind: str) -> list[Device]:
+    """The devices of ``kind`` in service in ``units``: every device of a commune (or of the province,
+    or of a historical district), the devices placed in a residential unit. Unscoped: callers decide who
+    may command them."""
+    condition = Q()
+    for unit in units:
+        if unit.level == UnitLevel.RESIDENTIAL:
+            condition |= Q(residential_unit=unit)
+        else:
+            condition |= Q(unit__path__startswith=unit.path)
+    if not condition:
+        return []
+    return list(
+        Device.objects.filter(condition, kind=kind, retired_on__isnull=True)
+        .select_related("unit")
+        .order_by("pk")
+        .distinct()
+    )
 
 
 def get_device_by_token(*, token: str) -> Device | None:

@@ -23,10 +23,10 @@ from nguon.core import access, audit
 from nguon.core.text import nfc
 from nguon.devices.choices import DeviceKind
 from nguon.devices.models import Device
+from nguon.devices.selectors.registry import devices_of_units
 from nguon.devices.services.emergencies import start_emergency_on, stop_emergency
 from nguon.radio.choices import EmergencyStatus
 from nguon.radio.models import BroadcastSettings, EmergencyOrder
-from nguon.units.choices import UnitLevel
 from nguon.units.models import AdministrativeUnit
 
 log = logging.getLogger(__name__)
@@ -52,22 +52,7 @@ WRONG_CODE = "Mã xác thực không đúng."
 def target_devices(units: Iterable[AdministrativeUnit]) -> list[Device]:
     """The speaker clusters (not e-boards, not retired) of ``units``: every cluster of a commune (or of
     the province, or of a historical district), the clusters placed in a residential unit."""
-    from django.db.models import Q
-
-    condition = Q()
-    for unit in units:
-        if unit.level == UnitLevel.RESIDENTIAL:
-            condition |= Q(residential_unit=unit)
-        else:
-            condition |= Q(unit__path__startswith=unit.path)
-    if not condition:
-        return []
-    return list(
-        Device.objects.filter(condition, kind=DeviceKind.SPEAKER_CLUSTER, retired_on__isnull=True)
-        .select_related("unit")
-        .order_by("pk")
-        .distinct()
-    )
+    return devices_of_units(units, kind=DeviceKind.SPEAKER_CLUSTER)
 
 
 def clean_targets(
