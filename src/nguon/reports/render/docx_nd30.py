@@ -10,6 +10,7 @@ people can write (assessment, proposals) are left as marked placeholders for the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
@@ -24,6 +25,7 @@ from docx.shared import Mm, Pt
 
 from nguon.reports.indicators import INDICATORS
 from nguon.reports.render.numbers import percent, vn
+from nguon.reports.selectors.breakdown import Breakdown
 from nguon.reports.selectors.tables import Table
 
 FONT = "Times New Roman"
@@ -216,7 +218,30 @@ def _totals_table(document: Any, table: Table) -> None:
         cells[3].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def render_docx(table: Table, head: Letterhead) -> bytes:
+def _breakdown_tables(document: Any, breakdowns: Sequence[Breakdown]) -> None:
+    """One small table per breakdown: the labels with bulletins, then the total."""
+    for breakdown in breakdowns:
+        _para(
+            document,
+            f"{breakdown.title} (tổng {vn(breakdown.total)} tin, bài)",
+            italic=True,
+            first_indent_mm=10,
+        )
+        rows = [(label, count) for label, count in breakdown.rows if count]
+        if not rows:
+            continue
+        grid = document.add_table(rows=0, cols=2)
+        grid.style = "Table Grid"
+        for label, count in rows:
+            cells = grid.add_row().cells
+            _font(cells[0].paragraphs[0].add_run(label), size=12)
+            _font(cells[1].paragraphs[0].add_run(vn(count)), size=12)
+            cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _widths(grid, (Mm(130), Mm(35)))
+        _para(document, "", after=3)
+
+
+def render_docx(table: Table, head: Letterhead, breakdowns: Sequence[Breakdown] = ()) -> bytes:
     document = Document()
     normal = document.styles["Normal"]
     normal.font.name = FONT
@@ -253,6 +278,9 @@ def render_docx(table: Table, head: Letterhead) -> bytes:
     _para(document, "6. Bảng tổng hợp số liệu", bold=True, first_indent_mm=10)
     _totals_table(document, table)
     _para(document, "", after=6)
+    if breakdowns:
+        _para(document, "7. Tin, bài được phê duyệt trong kỳ", bold=True, first_indent_mm=10)
+        _breakdown_tables(document, breakdowns)
     _para(document, "II. TỒN TẠI, HẠN CHẾ VÀ ĐỀ XUẤT, KIẾN NGHỊ", bold=True, first_indent_mm=10)
     _para(
         document,

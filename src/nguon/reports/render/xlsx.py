@@ -3,6 +3,7 @@ each indicator in a second sheet."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -10,6 +11,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from nguon.reports.indicators import INDICATORS
+from nguon.reports.selectors.breakdown import Breakdown
 from nguon.reports.selectors.tables import Table
 
 FONT = "Times New Roman"
@@ -17,7 +19,23 @@ _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
-def render_xlsx(table: Table) -> bytes:
+def _breakdown_sheet(book: Workbook, breakdowns: Sequence[Breakdown]) -> None:
+    sheet = book.create_sheet("Tin bài")
+    line = 1
+    for breakdown in breakdowns:
+        sheet.cell(line, 1, breakdown.title).font = Font(name=FONT, bold=True)
+        line += 1
+        for label, count in breakdown.rows:
+            sheet.cell(line, 1, label).font = Font(name=FONT)
+            sheet.cell(line, 2, count).font = Font(name=FONT)
+            line += 1
+        sheet.cell(line, 1, "Tổng cộng").font = Font(name=FONT, bold=True)
+        sheet.cell(line, 2, breakdown.total).font = Font(name=FONT, bold=True)
+        line += 2
+    sheet.column_dimensions["A"].width = 60
+
+
+def render_xlsx(table: Table, breakdowns: Sequence[Breakdown] = ()) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -66,6 +84,8 @@ def render_xlsx(table: Table) -> bytes:
             [indicator.code, indicator.name, indicator.measure, source, indicator.note], start=1
         ):
             notes.cell(line, column, value).font = Font(name=FONT)
+    if breakdowns:
+        _breakdown_sheet(book, breakdowns)
     output = BytesIO()
     book.save(output)
     return output.getvalue()

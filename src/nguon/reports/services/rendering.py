@@ -10,6 +10,7 @@ from django.utils import timezone
 from nguon.reports.render.docx_nd30 import Letterhead, render_docx
 from nguon.reports.render.pdf import docx_to_pdf
 from nguon.reports.render.xlsx import render_xlsx
+from nguon.reports.selectors.breakdown import bulletin_breakdowns
 from nguon.reports.selectors.tables import Table, table
 from nguon.units.choices import UnitLevel
 from nguon.units.models import AdministrativeUnit
@@ -68,7 +69,8 @@ def render(period: str, fmt: str, unit: AdministrativeUnit, *, issued_on: date |
     if fmt not in FORMATS:
         raise ValueError(f"Định dạng “{fmt}” không hỗ trợ; dùng một trong: {', '.join(FORMATS)}.")
     data: Table = table(period, unit)
+    breakdowns = bulletin_breakdowns(data.period, unit)
     if fmt == "xlsx":
-        return render_xlsx(data)
-    docx = render_docx(data, letterhead_for(unit, issued_on or timezone.localdate()))
+        return render_xlsx(data, breakdowns)
+    docx = render_docx(data, letterhead_for(unit, issued_on or timezone.localdate()), breakdowns)
     return docx if fmt == "docx" else docx_to_pdf(docx)

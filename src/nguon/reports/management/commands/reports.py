@@ -39,7 +39,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"Đã tính lại {rollup.rebuild_all():,} dòng tổng hợp theo ngày.")
             else:
                 days = rollup.refresh()
-                self.stdout.write(f"Đã cập nhật {len(days)} ngày: {', '.join(d.isoformat() for d in days) or '—'}.")
+                self.stdout.write(
+                    f"Đã cập nhật {len(days)} ngày: {', '.join(d.isoformat() for d in days) or '—'}."
+                )
             return
         if options["command"] == "remind":
             summary = remind_due(today=options.get("today"))
