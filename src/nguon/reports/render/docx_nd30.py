@@ -25,7 +25,7 @@ from docx.shared import Mm, Pt
 
 from nguon.reports.indicators import INDICATORS
 from nguon.reports.render.numbers import percent, vn
-from nguon.reports.selectors.breakdown import Breakdown
+from nguon.reports.selectors.breakdown import Breakdown, Suppliers
 from nguon.reports.selectors.tables import Table
 
 FONT = "Times New Roman"
@@ -241,7 +241,12 @@ def _breakdown_tables(document: Any, breakdowns: Sequence[Breakdown]) -> None:
         _para(document, "", after=3)
 
 
-def render_docx(table: Table, head: Letterhead, breakdowns: Sequence[Breakdown] = ()) -> bytes:
+def render_docx(
+    table: Table,
+    head: Letterhead,
+    breakdowns: Sequence[Breakdown] = (),
+    suppliers: Suppliers | None = None,
+) -> bytes:
     document = Document()
     normal = document.styles["Normal"]
     normal.font.name = FONT
@@ -280,6 +285,14 @@ def render_docx(table: Table, head: Letterhead, breakdowns: Sequence[Breakdown] 
     _para(document, "", after=6)
     if breakdowns:
         _para(document, "7. Tin, bài được phê duyệt trong kỳ", bold=True, first_indent_mm=10)
+        if suppliers is not None and suppliers.departments:
+            _para(
+                document,
+                f"{vn(suppliers.supplying)}/{vn(suppliers.departments)} sở, ban, ngành "
+                f"({percent(suppliers.supplying, suppliers.departments)}) cung cấp thông tin trên hệ thống "
+                "trong kỳ.",
+                first_indent_mm=10,
+            )
         _breakdown_tables(document, breakdowns)
     _para(document, "II. TỒN TẠI, HẠN CHẾ VÀ ĐỀ XUẤT, KIẾN NGHỊ", bold=True, first_indent_mm=10)
     _para(

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from nguon.content.choices import Language, Priority, SourceLevel
 from nguon.content.models import Bulletin
 from nguon.reports.periods import Period
-from nguon.units.models import AdministrativeUnit
+from nguon.units.choices import OrganisationKind
+from nguon.units.models import AdministrativeUnit, Organisation
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,30 @@ _LABELS: dict[str, dict[str, str]] = {
     "language": {c.value: str(c.label) for c in Language},
     "priority": {c.value: str(c.label) for c in Priority},
 }
+
+
+@dataclass(frozen=True)
+class Suppliers:
+    """Departments (sở, ban, ngành) of the area that supplied information on the system in the period:
+    those with at least one bulletin approved within it, out of those active during it."""
+
+    supplying: int
+    departments: int
+
+
+def departments_supplying(period: Period, root: AdministrativeUnit) -> Suppliers:
+    active = Organisation.objects.filter(
+        kind=OrganisationKind.DEPARTMENT, unit__path__startswith=root.path
+    ).filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=period.first_day))
+    supplying = (
+        Bulletin.objects.filter(
+            source_organisation__in=active, approved_at__gte=period.start, approved_at__lt=period.end
+        )
+        .values("source_organisation")
+        .distinct()
+        .count()
+    )
+    return Suppliers(supplying=supplying, departments=active.count())
 
 
 def bulletin_breakdowns(period: Period, root: AdministrativeUnit) -> list[Breakdown]:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from nguon.reports.render.docx_nd30 import Letterhead, render_docx
 from nguon.reports.render.pdf import docx_to_pdf
 from nguon.reports.render.xlsx import render_xlsx
-from nguon.reports.selectors.breakdown import bulletin_breakdowns
+from nguon.reports.selectors.breakdown import bulletin_breakdowns, departments_supplying
 from nguon.reports.selectors.tables import Table, table
 from nguon.units.choices import UnitLevel
 from nguon.units.models import AdministrativeUnit
@@ -72,5 +72,6 @@ def render(period: str, fmt: str, unit: AdministrativeUnit, *, issued_on: date |
     breakdowns = bulletin_breakdowns(data.period, unit)
     if fmt == "xlsx":
         return render_xlsx(data, breakdowns)
-    docx = render_docx(data, letterhead_for(unit, issued_on or timezone.localdate()), breakdowns)
+    suppliers = departments_supplying(data.period, unit)
+    docx = render_docx(data, letterhead_for(unit, issued_on or timezone.localdate()), breakdowns, suppliers)
     return docx if fmt == "docx" else docx_to_pdf(docx)

@@ -79,3 +79,37 @@ def test_breakdowns_reach_the_docx_and_the_xlsx(make_user: Any) -> None:
     values = [(row[0], row[1]) for row in sheet.iter_rows(values_only=True)]
     assert ("Tiếng Tày", 1) in values
     assert ("Tổng cộng", 2) in values
+
+
+def test_departments_supplying_counts_departments_with_an_approved_bulletin(make_user: Any) -> None:
+    from nguon.core.access import SYSTEM
+    from nguon.reports.selectors.breakdown import departments_supplying
+    from nguon.units.models import Organisation
+    from nguon.units.services import create_organisation
+
+    culture = create_organisation(
+        actor=SYSTEM, code="so-vhttdl-test", kind="department", name="Sở Văn hóa (thử)", unit=province()
+    )
+    create_organisation(
+        actor=SYSTEM, code="so-yte-test", kind="department", name="Sở Y tế (thử)", unit=province()
+    )
+    writer = make_user(Role.DEPARTMENT_CONTRIBUTOR, organisation=culture)
+    bulletin = create_bulletin(
+        actor=writer,
+        organisation=culture,
+        data=BulletinInput(title="Lịch tiêm chủng", category=Category.objects.order_by("code").first()),
+    )
+    Bulletin.objects.filter(pk=bulletin.pk).update(
+        status="approved", approved_at=PERIOD.start + timedelta(days=3)
+    )
+    departments = [o for o in Organisation.objects.filter(kind="department") if o.unit.path.startswith("19/")]
+    supplying = {
+        b.source_organisation_id
+        for b in Bulletin.objects.filter(source_organisation__in=departments)
+        if b.approved_at is not None and PERIOD.start <= b.approved_at < PERIOD.end
+    }
+    result = departments_supplying(PERIOD, province())
+    assert (result.supplying, result.departments) == (len(supplying), len(departments))
+    assert result.supplying == 1
+    text = [p.text for p in Document(BytesIO(render("2026-Y", "docx", province()))).paragraphs]
+    assert any(line.startswith(f"1/{len(departments)} sở, ban, ngành") for line in text)
