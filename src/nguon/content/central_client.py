@@ -96,7 +96,7 @@ class Page:
     next: str | None
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
+class NoRedirect(urllib.request.HTTPRedirectHandler):
     """urllib would follow a redirect to any host with the Authorization header; refuse instead."""
 
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
@@ -140,7 +140,7 @@ class CentralClient:
         self._token = token
         self.timeout, self.retries, self.backoff, self.max_wait = timeout, retries, backoff, max_wait
         self.sleep = sleep
-        self._opener = urllib.request.build_opener(_NoRedirect())
+        self._opener = urllib.request.build_opener(NoRedirect())
 
     def __repr__(self) -> str:  # never show the token
         return f"CentralClient(url={self.url!r})"

@@ -28,7 +28,7 @@ from urllib.parse import quote
 from django.conf import settings
 
 from nguon import __version__
-from nguon.content.central_client import retry_after_seconds
+from nguon.content.central_client import NoRedirect, retry_after_seconds
 from nguon.content.central_contract import origin_of
 
 USER_AGENT = f"Nguon-CentralFeedback/1 (Nguon {__version__})"
@@ -49,11 +49,6 @@ class _RetryError(Exception):
     def __init__(self, message: str, *, status: int | None = None, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.message, self.status, self.retry_after = message, status, retry_after
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
 
 
 def configured_url() -> str:
@@ -80,7 +75,7 @@ class CentralAppClient:
         self._token = token
         self.timeout, self.retries, self.backoff, self.max_wait = timeout, retries, backoff, max_wait
         self.sleep = sleep
-        self._opener = urllib.request.build_opener(_NoRedirect())
+        self._opener = urllib.request.build_opener(NoRedirect())
 
     def __repr__(self) -> str:  # never show the token
         return f"CentralAppClient(url={self.url!r})"

@@ -18,6 +18,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from nguon.content.choices import Channel as ContentChannel
 from nguon.content.choices import TargetScope
@@ -230,7 +231,7 @@ def _bulletin_for(actor: Any, feedback: Feedback, answer: Answer) -> Bulletin:
     data = BulletinInput(
         title=f"Trả lời phản ánh {feedback.public_id}: {answer.public_title}"[:300],
         category=category,
-        body=f"<p>{_escape(answer.body)}</p>".replace("\n", "</p><p>"),
+        body=f"<p>{escape(answer.body)}</p>".replace("\n", "</p><p>"),
         summary=answer.public_title,
         target_scope=TargetScope.COMMUNES,
         targets=[feedback.unit],
@@ -248,10 +249,6 @@ def _bulletin_for(actor: Any, feedback: Feedback, answer: Answer) -> Bulletin:
     if workflow.can_approve(actor, bulletin):
         bulletin = workflow.approve(actor=actor, bulletin=bulletin, comment="Duyệt cùng bản trả lời phản ánh")
     return bulletin
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def notify_citizen(*, feedback: Feedback) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from nguon.core import access
 from nguon.reports.choices import ReportStatus
 from nguon.reports.indicators import ENTERED, INDICATORS
 from nguon.reports.indicators.computed import compute
@@ -71,7 +72,7 @@ def table(period: str | Period, root: AdministrativeUnit) -> Table:
     communes = communes_of(root)
     unit_ids = [u.pk for u in communes]
     computed = compute(parsed, communes)
-    province_path = root.path.split("/")[0] + "/"
+    province_path = access.path_prefixes(root.path)[0]
     cycle = ReportCycle.objects.filter(province__path=province_path, period=parsed.code).first()
     entered, statuses = _entered(cycle, unit_ids)
     result = Table(period=parsed, root=root, rows=[])
