@@ -19,13 +19,18 @@ from ninja.security import SessionAuth
 from nguon import __version__
 from nguon.accounts.api import router as accounts_router
 from nguon.boards.api import router as boards_router
+from nguon.centralsync.api import router as centralsync_router
+from nguon.comments.api import router as comments_router
 from nguon.content.api import router as content_router
 from nguon.content.files import RejectedFileError
 from nguon.core.api import router as core_router
 from nguon.devices.api import router as devices_router
 from nguon.feedback.api import router as feedback_router
+from nguon.outbound.api import router as outbound_router
+from nguon.plan614.api import router as plan614_router
 from nguon.radio.api import router as radio_router
 from nguon.reports.api import router as reports_router
+from nguon.translations.api import router as translations_router
 from nguon.units.api import router as units_router
 
 api = NinjaAPI(
@@ -97,3 +102,8 @@ api.add_router("/radio/", radio_router)
 api.add_router("/boards/", boards_router)
 api.add_router("/feedback/", feedback_router)
 api.add_router("/reports/", reports_router)
+api.add_router("/translations/", translations_router)
+api.add_router("/outbound/", outbound_router)
+api.add_router("/comments/", comments_router)
+api.add_router("/plan614/", plan614_router)
+api.add_router("/centralsync/", centralsync_router)

@@ -59,6 +59,10 @@ class Config:
     central_push_token: str = field(default="", repr=False)
     central_feedback_url: str = ""
     central_feedback_token: str = field(default="", repr=False)
+    central_sync_url: str = ""
+    central_sync_token: str = field(default="", repr=False)
+    machine_translation_url: str = ""
+    machine_translation_key: str = field(default="", repr=False)
     device_signing_key: str = field(default="", repr=False)
     mqtt_url: str = "mqtt://127.0.0.1:1883"
     mqtt_username: str = "nguon-server"
@@ -188,22 +192,36 @@ def _central(env: dict[str, str], production: bool, problems: list[str]) -> tupl
     return url, token, push_token
 
 
-def _central_feedback(env: dict[str, str], production: bool, problems: list[str]) -> tuple[str, str]:
-    """The central mobile app's feedback endpoint (docs/integrations/central-feedback.md) and its token."""
-    url = env.get("NGUON_CENTRAL_FEEDBACK_URL", "").strip().rstrip("/")
-    token = env.get("NGUON_CENTRAL_FEEDBACK_TOKEN", "").strip()
+def _endpoint(
+    env: dict[str, str], url_name: str, token_name: str, *, what: str, production: bool, problems: list[str]
+) -> tuple[str, str]:
+    """An outside HTTP endpoint Nguồn calls (``what`` names it in messages) and its token, both optional."""
+    url = env.get(url_name, "").strip().rstrip("/")
+    token = env.get(token_name, "").strip()
     if url:
         parts = urlsplit(url)
         if parts.scheme not in {"http", "https"} or not parts.hostname or parts.username or parts.query:
             problems.append(
-                "NGUON_CENTRAL_FEEDBACK_URL: expected the base address of the central app's API, starting with "
-                "https:// (no user name or query)."
+                f"{url_name}: expected the base address of {what}, starting with https:// "
+                "(no user name or query)."
             )
         elif production and parts.scheme == "http" and parts.hostname not in _LOOPBACK:
-            problems.append("NGUON_CENTRAL_FEEDBACK_URL: must use https:// in production.")
+            problems.append(f"{url_name}: must use https:// in production.")
     if token and any(ch.isspace() or not ch.isprintable() for ch in token):
-        problems.append("NGUON_CENTRAL_FEEDBACK_TOKEN: must not contain spaces or control characters.")
+        problems.append(f"{token_name}: must not contain spaces or control characters.")
     return url, token
+
+
+def _central_feedback(env: dict[str, str], production: bool, problems: list[str]) -> tuple[str, str]:
+    """The central mobile app's feedback endpoint (docs/integrations/central-feedback.md) and its token."""
+    return _endpoint(
+        env,
+        "NGUON_CENTRAL_FEEDBACK_URL",
+        "NGUON_CENTRAL_FEEDBACK_TOKEN",
+        what="the central app's API",
+        production=production,
+        problems=problems,
+    )
 
 
 def _mqtt_url(env: dict[str, str], name: str, default: str, problems: list[str]) -> str:
@@ -350,6 +368,22 @@ def load(env: dict[str, str] | None = None) -> Config:
 
     central_url, central_token, central_push_token = _central(env, production, problems)
     central_feedback_url, central_feedback_token = _central_feedback(env, production, problems)
+    central_sync_url, central_sync_token = _endpoint(
+        env,
+        "NGUON_CENTRAL_SYNC_URL",
+        "NGUON_CENTRAL_SYNC_TOKEN",
+        what="the central system's data-sharing API (docs/integrations/central-sync.md)",
+        production=production,
+        problems=problems,
+    )
+    machine_translation_url, machine_translation_key = _endpoint(
+        env,
+        "NGUON_MACHINE_TRANSLATION_URL",
+        "NGUON_MACHINE_TRANSLATION_KEY",
+        what="a LibreTranslate-compatible machine translation service",
+        production=production,
+        problems=problems,
+    )
     devices = _devices(env, problems)
     public_url = _public_url(env, host, port, problems)
 
@@ -393,6 +427,10 @@ def load(env: dict[str, str] | None = None) -> Config:
         central_push_token=central_push_token,
         central_feedback_url=central_feedback_url,
         central_feedback_token=central_feedback_token,
+        central_sync_url=central_sync_url,
+        central_sync_token=central_sync_token,
+        machine_translation_url=machine_translation_url,
+        machine_translation_key=machine_translation_key,
         **devices,
     )
     if problems:

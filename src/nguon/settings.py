@@ -46,6 +46,13 @@ INSTALLED_APPS = [
     "nguon.boards",
     "nguon.feedback",
     "nguon.reports",
+    "nguon.translations",
+    "nguon.portal",
+    "nguon.feeds",
+    "nguon.outbound",
+    "nguon.comments",
+    "nguon.plan614",
+    "nguon.centralsync",
     "nguon.demo",
 ]
 
@@ -197,6 +204,13 @@ NGUON_CENTRAL_PUSH_TOKEN = CONFIG.central_push_token
 # The central mobile app's feedback endpoint (status and answers pushed back); token falls back to the above.
 NGUON_CENTRAL_FEEDBACK_URL = CONFIG.central_feedback_url
 NGUON_CENTRAL_FEEDBACK_TOKEN = CONFIG.central_feedback_token
+# The upward push of inventory, bulletins, broadcast results and statistics (docs/integrations/central-sync.md);
+# the token defaults to NGUON_CENTRAL_TOKEN when unset.
+NGUON_CENTRAL_SYNC_URL = CONFIG.central_sync_url
+NGUON_CENTRAL_SYNC_TOKEN = CONFIG.central_sync_token
+# A LibreTranslate-compatible machine translation endpoint for translation drafts (docs/translations.md).
+NGUON_MACHINE_TRANSLATION_URL = CONFIG.machine_translation_url
+NGUON_MACHINE_TRANSLATION_KEY = CONFIG.machine_translation_key
 
 # The device fleet (docs/devices.md): the key that signs commands and manifests (outside production it is
 # generated into $NGUON_DATA_DIR/device-signing-key when empty), the broker the server uses, and the

@@ -15,3 +15,4 @@ class Role(models.TextChoices):
     TECHNICIAN = "technician", _("Kỹ thuật viên")
     AUDITOR = "auditor", _("Kiểm tra an toàn thông tin")
     VIEWER = "viewer", _("Người xem")
+    TRANSLATOR = "translator", _("Biên dịch viên")

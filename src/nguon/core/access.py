@@ -92,6 +92,16 @@ REPORTS_SUBMIT = "reports.submit"
 REPORTS_CONSOLIDATE = "reports.consolidate"  # open and lock report cycles, return or accept communes' reports
 SPEECH_USE = "speech.use"
 SPEECH_MANAGE_DICTIONARY = "speech.manage_dictionary"
+OUTBOUND_CONFIGURE = (
+    "outbound.configure"  # outbound destinations (Zalo, Facebook, SMS, e-mail, webhook) and their credentials
+)
+OUTBOUND_OPERATE = "outbound.operate"  # see the delivery log of outbound channels, resend
+TRANSLATIONS_WRITE = "translations.write"  # translate bulletins into foreign and ethnic languages
+TRANSLATIONS_PUBLISH = "translations.publish"  # publish a translation to its language section and feeds
+COMMENTS_MODERATE = "comments.moderate"  # approve or reject comments on portal items, banned words
+PLAN614_MANAGE = "plan614.manage"  # Đề án 614 targets, tasks and their measured or entered values
+PLAN614_REPORT = "plan614.report"  # progress updates and evidence on Đề án 614 tasks a unit leads or supports
+CENTRALSYNC_MANAGE = "centralsync.manage"  # the upward push to the central system: run, retry, read the log
 
 _READ = frozenset({UNITS_VIEW, ORGANISATIONS_VIEW, REPORTS_VIEW})
 _SPEECH = frozenset({SPEECH_USE})
@@ -111,6 +121,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         SPEECH_USE,
         SPEECH_MANAGE_DICTIONARY,
         FEEDBACK_CONFIGURE,
+        OUTBOUND_CONFIGURE,
+        OUTBOUND_OPERATE,
+        CENTRALSYNC_MANAGE,
     },
     Role.EDITORIAL_BOARD: _READ
     | _SPEECH
@@ -124,6 +137,12 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         BOARDS_MANAGE,
         FEEDBACK_HANDLE,
         REPORTS_CONSOLIDATE,
+        OUTBOUND_OPERATE,
+        TRANSLATIONS_WRITE,
+        TRANSLATIONS_PUBLISH,
+        COMMENTS_MODERATE,
+        PLAN614_MANAGE,
+        PLAN614_REPORT,
     },
     Role.PROVINCIAL_APPROVER: _READ
     | _SPEECH
@@ -141,11 +160,19 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         FEEDBACK_APPROVE,
         FEEDBACK_CONFIGURE,
         REPORTS_CONSOLIDATE,
+        OUTBOUND_CONFIGURE,
+        OUTBOUND_OPERATE,
+        TRANSLATIONS_PUBLISH,
+        COMMENTS_MODERATE,
+        PLAN614_MANAGE,
+        PLAN614_REPORT,
+        CENTRALSYNC_MANAGE,
     },
     Role.DEPARTMENT_CONTRIBUTOR: _READ
     | _SPEECH
     | _CONTENT_READ
-    | {CONTENT_WRITE, CAMPAIGNS_ISSUE, CAMPAIGNS_REPORT, FEEDBACK_HANDLE},
+    | {CONTENT_WRITE, CAMPAIGNS_ISSUE, CAMPAIGNS_REPORT, FEEDBACK_HANDLE, PLAN614_REPORT},
+    Role.TRANSLATOR: _READ | _CONTENT_READ | {TRANSLATIONS_WRITE},
     Role.COMMUNE_EDITOR: _READ
     | _SPEECH
     | _CONTENT_READ
@@ -158,6 +185,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         CAMPAIGNS_REPORT,
         BOARDS_MANAGE,
         FEEDBACK_HANDLE,
+        COMMENTS_MODERATE,
+        PLAN614_REPORT,
     },
     Role.COMMUNE_APPROVER: _READ
     | _SPEECH
@@ -176,6 +205,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         BOARDS_MANAGE,
         FEEDBACK_HANDLE,
         FEEDBACK_APPROVE,
+        OUTBOUND_OPERATE,
+        COMMENTS_MODERATE,
+        PLAN614_REPORT,
     },
     Role.COMMUNE_OPERATOR: _READ
     | _SPEECH

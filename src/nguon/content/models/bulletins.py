@@ -87,6 +87,9 @@ class Bulletin(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     distributed_at = models.DateTimeField(null=True, blank=True)
+    first_distributed_at = models.DateTimeField(
+        "phát hành lần đầu", null=True, blank=True, help_text="When the first revision went live."
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     #: Fields a revision records and a diff compares, in display order.

@@ -2,7 +2,8 @@
 
 A correction updates every inbox that had the bulletin and supersedes every delivery of the old
 revision with one of the new revision (to the union of old and new destinations); a withdrawal marks
-them all withdrawn. The channel issues (radio, e-boards, portal, outbound) act on these rows.
+them all withdrawn. The channel issues (radio, e-boards, portal, outbound) act on these rows; the
+signals in :mod:`nguon.content.signals` tell them once the change has committed.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from nguon.content import signals
 from nguon.content.choices import Channel, DeliveryStatus, InboxStatus, Priority, Status, TargetScope
 from nguon.content.models import Bulletin, Delivery, InboxEntry
 from nguon.content.services.notifications import notify
@@ -110,6 +113,8 @@ def distribute(*, actor: Any, bulletin: Bulletin) -> None:
     bulletin.status = Status.DISTRIBUTED
     bulletin.live_revision = bulletin.revision
     bulletin.distributed_at = now
+    if bulletin.first_distributed_at is None:
+        bulletin.first_distributed_at = now
     bulletin.due_at = None
     bulletin.save()
     audit.record(
@@ -126,6 +131,16 @@ def distribute(*, actor: Any, bulletin: Bulletin) -> None:
         },
     )
     _notify_communes(actor, bulletin, list(communes), correcting=correcting)
+    bulletin_id, revision = bulletin.pk, bulletin.revision
+    transaction.on_commit(
+        lambda: signals.bulletin_distributed.send(
+            sender=Bulletin,
+            bulletin_id=bulletin_id,
+            revision=revision,
+            correcting=correcting,
+            previous_revision=old_revision,
+        )
+    )
 
 
 def _tell_communes(
@@ -181,4 +196,8 @@ def withdraw_everywhere(*, actor: Any, bulletin: Bulletin, reason: str) -> None:
         communes,
         kind="inbox-withdrawn",
         message=f"Bản tin đã bị thu hồi: {bulletin.title} — {reason}",
+    )
+    bulletin_id = bulletin.pk
+    transaction.on_commit(
+        lambda: signals.bulletin_withdrawn.send(sender=Bulletin, bulletin_id=bulletin_id, reason=reason)
     )
