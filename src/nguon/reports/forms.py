@@ -30,8 +30,16 @@ def source_field(code: str) -> str:
     return f"{code}-source"
 
 
+def clear_field(code: str) -> str:
+    return f"{code}-clear"
+
+
+CLEAR_REASON = "clear_reason"
+
+
 class FiguresForm(PlainForm):
-    """A value and its source for every indicator the commune enters."""
+    """A value and its source for every indicator the commune enters, and a box to erase a figure saved
+    before (with one reason for the figures erased at once)."""
 
     def __init__(self, *args: Any, disabled: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -50,9 +58,39 @@ class FiguresForm(PlainForm):
                 disabled=disabled,
                 help_text=_("Văn bản, quyết định hoặc sổ theo dõi làm căn cứ."),
             )
+            self.fields[clear_field(indicator.code)] = forms.BooleanField(
+                label=_("Xoá số đã nhập: %(name)s") % {"name": indicator.name},
+                required=False,
+                disabled=disabled,
+            )
+        self.fields[CLEAR_REASON] = forms.CharField(
+            label=_("Lý do xoá số liệu"),
+            required=False,
+            max_length=300,
+            disabled=disabled,
+            help_text=_("Bắt buộc khi đánh dấu xoá một số đã nhập; được ghi vào nhật ký."),
+        )
 
-    def rows(self) -> list[tuple[Indicator, forms.BoundField, forms.BoundField]]:
-        return [(i, self[value_field(i.code)], self[source_field(i.code)]) for i in ENTERED_INDICATORS]
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for indicator in ENTERED_INDICATORS:
+            typed = (cleaned.get(value_field(indicator.code)) or "").strip()
+            if cleaned.get(clear_field(indicator.code)) and typed:
+                self.add_error(
+                    value_field(indicator.code), _("Chọn xoá số đã nhập hoặc nhập số mới, không chọn cả hai.")
+                )
+        return cleaned
+
+    def rows(self) -> list[tuple[Indicator, forms.BoundField, forms.BoundField, forms.BoundField]]:
+        return [
+            (i, self[value_field(i.code)], self[source_field(i.code)], self[clear_field(i.code)])
+            for i in ENTERED_INDICATORS
+        ]
+
+    def erased(self) -> dict[str, str]:
+        """The indicators ticked for erasing, each with the reason typed (the service refuses a blank one)."""
+        reason = (self.cleaned_data.get(CLEAR_REASON) or "").strip()
+        return {i.code: reason for i in ENTERED_INDICATORS if self.cleaned_data.get(clear_field(i.code))}
 
     def figures(self) -> dict[str, Figure]:
         """What was typed, for the indicators where anything was typed (empty rows are left out)."""
@@ -60,7 +98,7 @@ class FiguresForm(PlainForm):
         for indicator in ENTERED_INDICATORS:
             value = (self.cleaned_data.get(value_field(indicator.code)) or "").strip()
             source = (self.cleaned_data.get(source_field(indicator.code)) or "").strip()
-            if value or source:
+            if (value or source) and not self.cleaned_data.get(clear_field(indicator.code)):
                 typed[indicator.code] = Figure(value, source)
         return typed
 
@@ -72,7 +110,12 @@ class FiguresForm(PlainForm):
                     self.add_error(None, message)
                 continue
             for message in messages:
-                field = source_field(code) if "nguồn số liệu" in message else value_field(code)
+                if "lý do xoá" in message:
+                    field = CLEAR_REASON
+                elif "nguồn số liệu" in message:
+                    field = source_field(code)
+                else:
+                    field = value_field(code)
                 self.add_error(field, message)
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
@@ -62,8 +63,11 @@ class TableQuery(Schema):
 
 
 class FigureIn(Schema):
-    value: str | float | int
-    source: str
+    value: str | float | int | None = Field(
+        description="The figure; null erases the one entered before (then `reason` is required)."
+    )
+    source: str = Field("", description="Where the figure comes from (required with a value).")
+    reason: str = Field("", description="Why the figure is erased (only with a null value).")
 
 
 class FiguresIn(Schema):
@@ -192,13 +196,19 @@ def commune_report(request: HttpRequest, period: str, code: str) -> Any:
 @router.put(
     "/{period}/communes/{code}",
     response={200: CommuneReportOut, 404: ErrorOut, 422: ErrorOut},
-    summary="Enter or change a commune's figures (all or nothing; refused figures: 422, one detail each)",
+    summary="Enter, change or erase (value null, with a reason) a commune's figures (all or nothing; refused "
+    "figures: 422, one detail each)",
 )
 def save_commune_figures(request: HttpRequest, period: str, code: str, payload: FiguresIn) -> Any:
     parsed = _period(period)
     report = _writable_report(request, parsed, code)
-    figures = {k: Figure(f.value, f.source) for k, f in payload.figures.items()}
-    cycles.save_figures(actor=request.user, report=report, figures=figures)
+    erased = {k: f.reason for k, f in payload.figures.items() if f.value is None}
+    figures = {k: Figure(f.value, f.source) for k, f in payload.figures.items() if f.value is not None}
+    with transaction.atomic():
+        if erased:
+            cycles.clear_figures(actor=request.user, report=report, reasons=erased)
+        if figures or not erased:
+            cycles.save_figures(actor=request.user, report=report, figures=figures)
     return _detail(parsed, report.unit)
 
 

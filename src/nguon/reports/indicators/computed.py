@@ -7,7 +7,10 @@ Rules (docs/reports.md says the same in Vietnamese terms):
 * broadcasts come from play receipts (what devices proved they played, result "played"), not from plans;
 * bulletins produced: commune bulletins approved within the period; received: bulletins that reached the
   commune's inbox within the period;
-* feedback is placed where it happened (its commune), whoever handled it.
+* feedback is placed where it happened (its commune), whoever handled it;
+* campaigns: those issued above the commune, with a deadline within the period, that target the commune or
+  something in it (a residential group, an organisation placed there); completed when every such target
+  has reported by the period's end.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 
-from nguon.content.models import Bulletin, InboxEntry
+from nguon.content.choices import CampaignStatus, TargetStatus
+from nguon.content.models import Bulletin, CampaignTarget, InboxEntry
+from nguon.core import access
 from nguon.devices.choices import DeviceKind, StationKind
 from nguon.devices.models import Device, HeartbeatSample, RadioStation
 from nguon.feedback.choices import OPEN_STATUSES, AnswerStatus, Status
@@ -136,6 +141,33 @@ def _feedback(period: Period, unit_ids: list[int], values: Values) -> None:
     values["feedback_aired"] = _count_by(aired, "feedback__unit_id")
 
 
+def _campaigns(period: Period, communes: Sequence[AdministrativeUnit], values: Values) -> None:
+    """Per commune: campaigns it was given (``campaigns_assigned``) and those it completed. One query over
+    the targets of the campaigns due within the period, placed under their commune by path in Python."""
+    commune_by_path = {unit.path: unit.pk for unit in communes}
+    targets = CampaignTarget.objects.filter(
+        campaign__status__in=(CampaignStatus.ISSUED, CampaignStatus.CLOSED),
+        campaign__deadline__gte=period.first_day,
+        campaign__deadline__lte=period.last_day,
+    ).values_list("campaign_id", "campaign__unit__path", "unit__path", "status", "reported_at")
+    done: dict[tuple[int, int], bool] = {}  # (commune id, campaign id) → every target there reported
+    for campaign_id, issuer_path, target_path, status, reported_at in targets:
+        place = next((p for p in access.path_prefixes(target_path) if p in commune_by_path), None)
+        if place is None or issuer_path.startswith(place):  # outside the report, or the commune's own
+            continue
+        commune = commune_by_path[place]
+        reported = status == TargetStatus.REPORTED and reported_at is not None and reported_at < period.end
+        key = (commune, campaign_id)
+        done[key] = done.get(key, True) and reported
+    assigned: dict[int, int | Decimal] = defaultdict(int)
+    completed: dict[int, int | Decimal] = defaultdict(int)
+    for (commune, _), finished in done.items():
+        assigned[commune] += 1
+        completed[commune] += int(finished)
+    values["campaigns_assigned"] = dict(assigned)
+    values["campaigns_completed"] = {unit: n for unit, n in completed.items() if n}
+
+
 def compute(period: Period, communes: Sequence[AdministrativeUnit]) -> Values:
     """Every computed indicator for every commune: ``{indicator code: {commune id: number}}`` (communes with
     nothing to count are absent from the inner dict; read them as 0)."""
@@ -146,4 +178,5 @@ def compute(period: Period, communes: Sequence[AdministrativeUnit]) -> Values:
     _bulletins(period, unit_ids, values)
     _broadcasts(period, unit_ids, values)
     _feedback(period, unit_ids, values)
+    _campaigns(period, communes, values)
     return dict(values)

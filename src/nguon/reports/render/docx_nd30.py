@@ -24,6 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from nguon.reports.indicators import INDICATORS
+from nguon.reports.render.charts import WIDTH_MM, Chart
 from nguon.reports.render.numbers import percent, vn
 from nguon.reports.selectors.breakdown import Breakdown, Suppliers
 from nguon.reports.selectors.tables import Table
@@ -152,13 +153,15 @@ def _head(document: Any, head: Letterhead) -> None:
     )
 
 
-def _summary(table: Table) -> list[tuple[str, str]]:
-    """(heading, paragraph) pairs of part I, every number from the table's totals."""
+def _summary(table: Table) -> list[tuple[str, str, str]]:
+    """(part, heading, paragraph) of part I, every number from the table's totals; ``part`` names the chart
+    that may follow the paragraph."""
     t = table.totals
     communes = len(table.rows)
     sent = communes - len(table.missing)
     return [
         (
+            "devices",
             "1. Hạ tầng truyền thanh cơ sở",
             (
                 f"Toàn địa bàn có {vn(t['stations_it'])} đài truyền thanh ứng dụng công nghệ thông tin - viễn thông, "
@@ -168,6 +171,7 @@ def _summary(table: Table) -> list[tuple[str, str]]:
             ),
         ),
         (
+            "eboards",
             "2. Bảng tin điện tử công cộng",
             (
                 f"Có {vn(t['eboards'])} bảng tin điện tử công cộng kết nối hệ thống thông tin nguồn, trong đó "
@@ -175,6 +179,7 @@ def _summary(table: Table) -> list[tuple[str, str]]:
             ),
         ),
         (
+            "broadcasts",
             "3. Tin, bài và phát thanh",
             (
                 f"Các xã, phường sản xuất {vn(t['bulletins_produced'])} tin, bài được phê duyệt và tiếp nhận "
@@ -185,6 +190,7 @@ def _summary(table: Table) -> list[tuple[str, str]]:
             ),
         ),
         (
+            "feedback",
             "4. Tiếp nhận, xử lý phản ánh, kiến nghị",
             (
                 f"Tiếp nhận {vn(t['feedback_received'])} phản ánh, kiến nghị; đã xử lý {vn(t['feedback_handled'])}, "
@@ -193,11 +199,21 @@ def _summary(table: Table) -> list[tuple[str, str]]:
             ),
         ),
         (
+            "people",
             "5. Nhân lực và kênh thông tin",
             (
                 f"Theo số liệu {vn(sent)}/{vn(communes)} xã, phường đã gửi: {vn(t['propagandists'])} tuyên truyền viên "
                 f"cơ sở; {vn(t['staff_trained'])} lượt cán bộ được bồi dưỡng, tập huấn; {vn(t['websites'])} trang "
                 "thông tin điện tử cấp xã."
+            ),
+        ),
+        (
+            "campaigns",
+            "6. Chiến dịch tuyên truyền",
+            (
+                f"Các xã, phường được cấp trên giao {vn(t['campaigns_assigned'])} lượt chiến dịch tuyên truyền có "
+                f"hạn báo cáo trong kỳ; đã hoàn thành và báo cáo {vn(t['campaigns_completed'])} lượt "
+                f"({percent(t['campaigns_completed'], t['campaigns_assigned'])})."
             ),
         ),
     ]
@@ -216,6 +232,42 @@ def _totals_table(document: Any, table: Table) -> None:
         for cell, content in zip(cells, (str(index), indicator.name, indicator.measure, text), strict=True):
             _font(cell.paragraphs[0].add_run(content), size=12)
         cells[3].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    cells = grid.add_row().cells
+    share = percent(table.totals["campaigns_completed"], table.totals["campaigns_assigned"])
+    row = (str(len(INDICATORS) + 1), "Tỷ lệ chiến dịch tuyên truyền hoàn thành", "%", share)
+    for cell, content in zip(cells, row, strict=True):
+        _font(cell.paragraphs[0].add_run(content), size=12)
+    cells[3].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _grid(document: Any, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> Any:
+    """A bordered table, 12 pt, header row in bold, numbers (every column after the first) right-aligned."""
+    grid = document.add_table(rows=1, cols=len(columns))
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, title in zip(grid.rows[0].cells, columns, strict=True):
+        _font(cell.paragraphs[0].add_run(title), size=12, bold=True)
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for row in rows:
+        cells = grid.add_row().cells
+        for index, (cell, text) in enumerate(zip(cells, row, strict=True)):
+            _font(cell.paragraphs[0].add_run(text), size=12)
+            if index:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return grid
+
+
+def _chart(document: Any, chart: Chart, number: int) -> None:
+    """The picture, its numbered caption ("Biểu đồ 1. …") under it, then the same numbers as a table."""
+    picture = _para(document, align=WD_ALIGN_PARAGRAPH.CENTER, after=3)
+    picture.paragraph_format.keep_with_next = True
+    picture.add_run().add_picture(BytesIO(chart.png), width=Mm(WIDTH_MM))
+    caption = _para(
+        document, f"Biểu đồ {number}. {chart.caption}", size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
+    )
+    caption.paragraph_format.keep_with_next = True
+    _grid(document, chart.columns, chart.rows)
+    _para(document, "", after=3)
 
 
 def _breakdown_tables(document: Any, breakdowns: Sequence[Breakdown]) -> None:
@@ -246,6 +298,7 @@ def render_docx(
     head: Letterhead,
     breakdowns: Sequence[Breakdown] = (),
     suppliers: Suppliers | None = None,
+    charts: dict[str, Chart] | None = None,
 ) -> bytes:
     document = Document()
     normal = document.styles["Normal"]
@@ -277,14 +330,18 @@ def render_docx(
         first_indent_mm=10,
     )
     _para(document, "I. KẾT QUẢ THỰC HIỆN", bold=True, first_indent_mm=10)
-    for heading, text in _summary(table):
+    drawn = 0
+    for part, heading, text in _summary(table):
         _para(document, heading, bold=True, first_indent_mm=10)
         _para(document, text, first_indent_mm=10)
-    _para(document, "6. Bảng tổng hợp số liệu", bold=True, first_indent_mm=10)
+        if charts and part in charts:
+            drawn += 1
+            _chart(document, charts[part], drawn)
+    _para(document, "7. Bảng tổng hợp số liệu", bold=True, first_indent_mm=10)
     _totals_table(document, table)
     _para(document, "", after=6)
     if breakdowns:
-        _para(document, "7. Tin, bài được phê duyệt trong kỳ", bold=True, first_indent_mm=10)
+        _para(document, "8. Tin, bài được phê duyệt trong kỳ", bold=True, first_indent_mm=10)
         if suppliers is not None and suppliers.departments:
             _para(
                 document,

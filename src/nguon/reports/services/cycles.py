@@ -126,9 +126,7 @@ def save_figures(*, actor: Any, report: CommuneReport, figures: dict[str, Figure
     with transaction.atomic():
         report = _locked_report(report)
         if report.status not in EDITABLE:
-            raise ValidationError(
-                f"Báo cáo đang ở trạng thái “{report.get_status_display()}”; chỉ sửa khi đang nhập hoặc bị trả lại."
-            )
+            raise _not_editable(report)
         before = {v.indicator: str(v.value) for v in report.values.all()}
         now = timezone.now()
         for code, (value, source) in cleaned.items():
@@ -150,6 +148,59 @@ def save_figures(*, actor: Any, report: CommuneReport, figures: dict[str, Figure
             before=before,
             after={code: str(v) for code, (v, _) in cleaned.items()},
         )
+    return report
+
+
+def _not_editable(report: CommuneReport) -> ValidationError:
+    return ValidationError(
+        f"Báo cáo đang ở trạng thái “{report.get_status_display()}”; chỉ sửa khi đang nhập hoặc bị trả lại."
+    )
+
+
+def clear_figures(*, actor: Any, report: CommuneReport, reasons: dict[str, str]) -> CommuneReport:
+    """Erase figures the commune entered (``{indicator code: why}``), all or nothing: only while the
+    report is a draft or returned and the round is open, each with a reason. The audit event keeps the
+    erased value and source; the versions already submitted keep theirs. A cleared indicator must be
+    entered again before the report can be submitted."""
+    access.require(actor, access.REPORTS_SUBMIT, unit=report.unit)
+    errors: dict[str, str] = {}
+    cleaned: dict[str, str] = {}
+    for code, reason in reasons.items():
+        try:
+            indicator = by_code(code)
+        except KeyError:
+            errors[code] = "Chỉ tiêu không tồn tại."
+            continue
+        if indicator.source != ENTERED:
+            errors[code] = "Chỉ tiêu này hệ thống tự tính; không xoá được."
+            continue
+        why = nfc(reason or "")
+        if not why:
+            errors[code] = f"Nêu lý do xoá số liệu “{indicator.name}”."
+            continue
+        cleaned[code] = why[:300]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        report = _locked_report(report)
+        if report.status not in EDITABLE:
+            raise _not_editable(report)
+        entered = {v.indicator: v for v in report.values.all()}
+        absent = {code: "Chưa có số liệu đã nhập để xoá." for code in cleaned if code not in entered}
+        if absent:
+            raise ValidationError(absent)
+        for code, why in cleaned.items():
+            value = entered[code]
+            audit.record(
+                actor=actor,
+                action="reports.figures.clear",
+                target=report,
+                unit=report.unit,
+                before={"indicator": code, "value": str(value.value), "source": value.source},
+                after={"indicator": code, "value": None, "reason": why},
+            )
+            value.delete()
+        report.save(update_fields=["updated_at"])
     return report
 
 

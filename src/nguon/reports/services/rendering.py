@@ -7,6 +7,7 @@ from datetime import date
 from django.conf import settings
 from django.utils import timezone
 
+from nguon.reports.render.charts import charts_for
 from nguon.reports.render.docx_nd30 import Letterhead, render_docx
 from nguon.reports.render.pdf import docx_to_pdf
 from nguon.reports.render.xlsx import render_xlsx
@@ -73,5 +74,6 @@ def render(period: str, fmt: str, unit: AdministrativeUnit, *, issued_on: date |
     if fmt == "xlsx":
         return render_xlsx(data, breakdowns)
     suppliers = departments_supplying(data.period, unit)
-    docx = render_docx(data, letterhead_for(unit, issued_on or timezone.localdate()), breakdowns, suppliers)
+    head = letterhead_for(unit, issued_on or timezone.localdate())
+    docx = render_docx(data, head, breakdowns, suppliers, charts_for(data))
     return docx if fmt == "docx" else docx_to_pdf(docx)

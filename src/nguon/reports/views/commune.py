@@ -60,6 +60,9 @@ def _save(request: HttpRequest, form: FiguresForm, cycle: ReportCycle, unit: Adm
     try:
         with transaction.atomic():
             report = cycles.report_for(actor=request.user, cycle=cycle, unit=unit)
+            erased = form.erased()
+            if erased:
+                cycles.clear_figures(actor=request.user, report=report, reasons=erased)
             figures = form.figures()
             if figures:
                 cycles.save_figures(actor=request.user, report=report, figures=figures)
@@ -73,6 +76,10 @@ def _save(request: HttpRequest, form: FiguresForm, cycle: ReportCycle, unit: Adm
         return False
     if sending:
         messages.success(request, _("Đã gửi báo cáo lên tỉnh (lần %(number)s).") % {"number": version.number})
+    elif erased:
+        messages.success(
+            request, _("Đã xoá %(count)s số liệu và lưu. Báo cáo chưa gửi lên tỉnh.") % {"count": len(erased)}
+        )
     else:
         messages.success(request, _("Đã lưu số liệu. Báo cáo chưa gửi lên tỉnh."))
     return True
@@ -116,6 +123,7 @@ def commune_report(request: HttpRequest, period: str, code: str) -> HttpResponse
         "editable": editable,
         "read_only": read_only,
         "versions": list(report.versions.order_by("-number")) if report else [],
+        "saved_codes": {v.indicator for v in report.values.all()} if report else set(),
         "may_consolidate": access.can(request.user, access.REPORTS_CONSOLIDATE, unit=unit),
     }
     return render(request, "reports/commune.html", context)
