@@ -104,3 +104,23 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class PeriodicRun(models.Model):
+    """When a periodic job (``core.periodic.JOBS``) was last put on the task queue.
+
+    One row per job name; the scheduler locks the rows while it decides, so two schedulers (two hosts, a
+    restart) never enqueue the same job twice in one interval.
+    """
+
+    name = models.CharField("công việc định kỳ", max_length=100, primary_key=True)
+    last_enqueued_at = models.DateTimeField("lần đưa vào hàng đợi gần nhất", null=True, blank=True)
+    last_task_id = models.CharField(max_length=64, blank=True)
+    runs = models.PositiveBigIntegerField("số lần", default=0)
+
+    class Meta:
+        verbose_name = "công việc định kỳ"
+        verbose_name_plural = "công việc định kỳ"
+
+    def __str__(self) -> str:
+        return self.name

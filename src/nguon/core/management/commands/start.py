@@ -160,8 +160,10 @@ class Command(BaseCommand):
                     "5",
                 ],
             ),
-            # The background worker (speech renders today) on the database task queue.
+            # The background worker on the database task queue (speech renders, compiles, deliveries…).
             Child("worker", [sys.executable, "-m", "nguon", "db_worker", "--interval", "0.5"]),
+            # The periodic jobs (core/periodic.py): enqueued for the worker when due.
+            Child("scheduler", [sys.executable, "-m", "nguon", "scheduler"]),
         ]
         stopping = False
 
