@@ -101,4 +101,15 @@ def load(*, say: Callable[[str], None] = lambda _: None) -> list[str]:
         load_radio_devices(say=say)
         load_boards(say=say)
         load_feedback(say=say)
+        _load_plan614(say)
     return accounts
+
+
+def _load_plan614(say: Callable[[str], None]) -> None:
+    """The Đề án 614 targets and annex tasks, measured from the demo's own rows."""
+    from nguon.plan614 import seed as plan614_seed
+    from nguon.plan614.services import measure_all
+
+    result = plan614_seed.load(actor=ACTOR, province=_unit("19"))
+    measure_all(actor=ACTOR)
+    say(f"Đề án 614: {result.targets} mục tiêu, {result.tasks} nhiệm vụ mới")
