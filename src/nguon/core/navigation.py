@@ -38,6 +38,7 @@ def _items() -> list[NavItem]:
         NavItem(str(_("Thiết bị")), reverse("devices:list"), access.DEVICES_VIEW),
         NavItem(str(_("Bảng tin điện tử")), reverse("boards:list"), access.BOARDS_MANAGE),
         NavItem(str(_("Phản ánh, kiến nghị")), reverse("feedback:queue"), access.FEEDBACK_HANDLE),
+        NavItem(str(_("Kênh phát hành ngoài")), reverse("outbound:destinations"), access.OUTBOUND_OPERATE),
         NavItem(str(_("Thống kê, báo cáo")), reverse("reports:index"), access.REPORTS_VIEW),
         NavItem(str(_("Đề án 614")), reverse("plan614:dashboard"), access.REPORTS_VIEW),
         NavItem(str(_("Đồng bộ trung ương")), reverse("centralsync:index"), access.CENTRALSYNC_MANAGE),

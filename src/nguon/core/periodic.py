@@ -49,7 +49,8 @@ JOBS: tuple[PeriodicJob, ...] = (
         "outbound.deliver",
         "nguon.outbound.tasks.deliver_task",
         timedelta(seconds=30),
-        purpose="due messages to Zalo, Facebook, SMS, e-mail and webhooks, with retries",
+        {"limit": 10},
+        purpose="a safety net: `nguon start` runs `nguon outbound deliver --loop` for due messages",
     ),
     PeriodicJob(
         "feedback.central_push",
@@ -146,5 +147,9 @@ def run_due(*, now: datetime | None = None, jobs: Iterable[PeriodicJob] = JOBS) 
 def next_due(*, now: datetime | None = None, jobs: Iterable[PeriodicJob] = JOBS) -> dict[str, datetime]:
     """When each job is next due (now, for a job never enqueued)."""
     now = now or timezone.now()
-    last = dict(PeriodicRun.objects.values_list("name", "last_enqueued_at"))
-    return {job.name: (last[job.name] + job.every) if last.get(job.name) else now for job in jobs}
+    last: dict[str, datetime | None] = dict(PeriodicRun.objects.values_list("name", "last_enqueued_at"))
+    due: dict[str, datetime] = {}
+    for job in jobs:
+        previous = last.get(job.name)
+        due[job.name] = previous + job.every if previous is not None else now
+    return due

@@ -9,3 +9,10 @@ class OutboundConfig(AppConfig):
     name = "nguon.outbound"
     label = "outbound"
     verbose_name = "Kênh phát hành ra ngoài"
+
+    def ready(self) -> None:
+        from nguon.content import signals
+        from nguon.outbound import receivers
+
+        signals.bulletin_distributed.connect(receivers.on_distributed, dispatch_uid="outbound.distributed")
+        signals.bulletin_withdrawn.connect(receivers.on_withdrawn, dispatch_uid="outbound.withdrawn")

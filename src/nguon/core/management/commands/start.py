@@ -164,6 +164,9 @@ class Command(BaseCommand):
             Child("worker", [sys.executable, "-m", "nguon", "db_worker", "--interval", "0.5"]),
             # The periodic jobs (core/periodic.py): enqueued for the worker when due.
             Child("scheduler", [sys.executable, "-m", "nguon", "scheduler"]),
+            # Outbound channels (Zalo, Facebook, SMS, e-mail, webhooks): slow HTTP calls kept out of the
+            # shared worker; claims skip locked rows, so the periodic job beside it is harmless.
+            Child("outbound", [sys.executable, "-m", "nguon", "outbound", "deliver", "--loop"]),
         ]
         stopping = False
 

@@ -1,0 +1,1 @@
+"""Writes of the outbound app: destinations (:mod:`.destinations`) and the delivery queue (:mod:`.queue`)."""
