@@ -44,6 +44,7 @@ def _items() -> list[NavItem]:
         NavItem(str(_("Đồng bộ trung ương")), reverse("centralsync:index"), access.CENTRALSYNC_MANAGE),
         NavItem(str(_("Nhật ký kiểm toán")), reverse("core:audit"), access.AUDIT_VIEW),
         NavItem(str(_("Quản trị")), reverse("admin:index"), access.ADMIN_SITE),
+        NavItem(str(_("Cổng thông tin công khai")), reverse("portal:home"), None),
     ]
 
 

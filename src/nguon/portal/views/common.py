@@ -1,0 +1,112 @@
+"""What every portal page shares: the section's interface text, the language links, the feed links, the
+emergency banner, rendering in the section's language and the caching headers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from nguon.content.models import Bulletin
+from nguon.portal import caching, chrome
+from nguon.portal.emergencies import PublicAlert, active_alerts
+from nguon.portal.selectors import FOREIGN_SECTIONS, PublicItem, public_items
+from nguon.units.models import AdministrativeUnit
+from nguon.units.selectors import list_communes
+
+PER_PAGE = 20
+SECTIONS = ("vi", *FOREIGN_SECTIONS)
+
+
+def check_section(lang: str) -> str:
+    """``lang`` if it names a section (Vietnamese or a foreign section); 404 otherwise."""
+    if lang not in SECTIONS:
+        raise Http404
+    return lang
+
+
+def section_url(lang: str) -> str:
+    return reverse("portal:home") if lang == "vi" else reverse("portal:section", kwargs={"lang": lang})
+
+
+def item_url(bulletin_id: int, lang: str) -> str:
+    if lang == "vi":
+        return reverse("portal:item", kwargs={"pk": bulletin_id})
+    return reverse("portal:item-lang", kwargs={"lang": lang, "pk": bulletin_id})
+
+
+def feed_links(lang: str, query: dict[str, str] | None = None) -> list[dict[str, str]]:
+    """The section's feeds (``feeds:rss`` / ``feeds:atom`` / ``feeds:json``), filtered like the page."""
+    suffix = f"?{urlencode(query)}" if query else ""
+    return [
+        {"type": kind, "title": title, "href": reverse(name, kwargs={"lang": lang}) + suffix}
+        for name, kind, title in (
+            ("feeds:rss", "application/rss+xml", "RSS 2.0"),
+            ("feeds:atom", "application/atom+xml", "Atom 1.0"),
+            ("feeds:json", "application/feed+json", "JSON Feed 1.1"),
+        )
+    ]
+
+
+def province_communes() -> QuerySet[AdministrativeUnit]:
+    """The installation's current communes and wards (the commune picker and the commune pages)."""
+    return list_communes(province_code=settings.NGUON_PROVINCE_CODE).order_by("name", "code")
+
+
+def paginate(request: HttpRequest, rows: QuerySet[Bulletin], lang: str) -> tuple[Page[Any], list[PublicItem]]:
+    """One page of ``rows`` and its public items in ``lang``."""
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return page, public_items(page.object_list, language=lang)
+
+
+def page_query(request: HttpRequest) -> str:
+    """The request's query string without ``page`` (for the pager's links)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def render_page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    lang: str,
+    alerts: list[PublicAlert] | None = None,
+    feeds: list[dict[str, str]] | None = None,
+    changed: Iterable[datetime | None] = (),
+) -> HttpResponse:
+    """Render a portal page in the section ``lang``, with the shared context and the caching headers."""
+    if alerts is None:
+        alerts = active_alerts(now=timezone.now())
+    shared = {
+        "t": chrome.strings(lang),
+        "lang": lang,
+        "html_lang": chrome.HTML_LANG[lang],
+        "sections": [
+            {
+                "code": code,
+                "name": chrome.SECTION_NAMES[code],
+                "url": section_url(code),
+                "html_lang": chrome.HTML_LANG[code],
+            }
+            for code in SECTIONS
+        ],
+        "home_url": section_url(lang),
+        "feeds": feeds if feeds is not None else feed_links(lang),
+        "alerts": alerts,
+    }
+    with translation.override("vi" if lang == "zh" else lang):
+        response = render(request, template, shared | context)
+    response["Content-Language"] = chrome.HTML_LANG[lang]
+    moments = [*changed, caching.data_changed_at(lang), *(a.changed_at for a in alerts)]
+    return caching.cacheable(request, response, changed=moments)
