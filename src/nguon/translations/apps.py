@@ -9,3 +9,9 @@ class TranslationsConfig(AppConfig):
     name = "nguon.translations"
     label = "translations"
     verbose_name = "Bản dịch"
+
+    def ready(self) -> None:
+        from nguon.content.signals import bulletin_distributed
+        from nguon.translations.receivers import on_bulletin_distributed
+
+        bulletin_distributed.connect(on_bulletin_distributed, dispatch_uid="translations.stale_on_correction")

@@ -1,7 +1,12 @@
 """URLs of the translations app (/translations/)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from nguon.translations import views
 
 app_name = "translations"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.work_list, name="list"),
+    path("<int:bulletin_id>/<str:language>/", views.editor, name="editor"),
+]
