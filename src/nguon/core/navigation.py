@@ -18,7 +18,9 @@ from nguon.core import access
 class NavItem:
     label: str
     url: str | None  # None: the module is not built yet
-    action: str | None  # the action that makes it visible; None: every signed-in person
+    action: (
+        str | tuple[str, ...] | None
+    )  # the action (any of them) that makes it visible; None: everyone signed in
 
 
 def _items() -> list[NavItem]:
@@ -38,6 +40,12 @@ def _items() -> list[NavItem]:
         NavItem(str(_("Thiết bị")), reverse("devices:list"), access.DEVICES_VIEW),
         NavItem(str(_("Bảng tin điện tử")), reverse("boards:list"), access.BOARDS_MANAGE),
         NavItem(str(_("Phản ánh, kiến nghị")), reverse("feedback:queue"), access.FEEDBACK_HANDLE),
+        NavItem(
+            str(_("Bản dịch")),
+            reverse("translations:list"),
+            (access.TRANSLATIONS_WRITE, access.TRANSLATIONS_PUBLISH),
+        ),
+        NavItem(str(_("Bình luận")), reverse("comments:queue"), access.COMMENTS_MODERATE),
         NavItem(str(_("Kênh phát hành ngoài")), reverse("outbound:destinations"), access.OUTBOUND_OPERATE),
         NavItem(str(_("Thống kê, báo cáo")), reverse("reports:index"), access.REPORTS_VIEW),
         NavItem(str(_("Đề án 614")), reverse("plan614:dashboard"), access.REPORTS_VIEW),
@@ -51,4 +59,11 @@ def _items() -> list[NavItem]:
 def items_for(user: Any) -> list[NavItem]:
     if not getattr(user, "is_authenticated", False):
         return []
-    return [item for item in _items() if item.action is None or access.has_action(user, item.action)]
+    return [item for item in _items() if _visible(user, item.action)]
+
+
+def _visible(user: Any, action: str | tuple[str, ...] | None) -> bool:
+    if action is None:
+        return True
+    actions = (action,) if isinstance(action, str) else action
+    return any(access.has_action(user, a) for a in actions)
