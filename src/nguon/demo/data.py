@@ -143,6 +143,7 @@ USERS: list[tuple[str, str, str, str | None, str | None]] = [
     ("bbt.tinh", "Trần Thị Biên", Role.EDITORIAL_BOARD, PROVINCE, None),
     ("pheduyet.tinh", "Lê Văn Duyệt", Role.PROVINCIAL_APPROVER, PROVINCE, None),
     ("so.vhttdl", "Phạm Thị Hoa", Role.DEPARTMENT_CONTRIBUTOR, None, "so-vhttdl-19"),
+    ("dich.tinh", "Lý Thị Dịch", Role.TRANSLATOR, PROVINCE, None),
     ("dinhhoa.bientap", "Hoàng Văn Tập", Role.COMMUNE_EDITOR, COMMUNE, None),
     ("dinhhoa.pheduyet", "Ma Thị Duyên", Role.COMMUNE_APPROVER, COMMUNE, None),
     ("dinhhoa.vanhanh", "Nông Văn Hành", Role.COMMUNE_OPERATOR, COMMUNE, None),

@@ -15,6 +15,7 @@ from nguon.demo import data
 from nguon.demo.boards import load_boards
 from nguon.demo.content import load_content
 from nguon.demo.feedback import load_feedback
+from nguon.demo.portal import load_portal
 from nguon.demo.radio import load_radio, load_radio_devices
 from nguon.demo.totp import demo_totp_secret
 from nguon.units import services as unit_services
@@ -101,6 +102,7 @@ def load(*, say: Callable[[str], None] = lambda _: None) -> list[str]:
         load_radio_devices(say=say)
         load_boards(say=say)
         load_feedback(say=say)
+        load_portal(say=say)
         _load_plan614(say)
     return accounts
 

@@ -106,7 +106,7 @@ def public_items(bulletins: Iterable[Bulletin], *, language: str = "vi") -> list
         {
             (r.bulletin_id, r.number): r
             for r in BulletinRevision.objects.filter(
-                Q(*[Q(bulletin_id=b.pk, number=b.live_revision) for b in rows], _connector=Q.OR)
+                bulletin_id__in=[b.pk for b in rows], number__in={b.live_revision for b in rows}
             )
         }
         if rows

@@ -113,6 +113,8 @@ class Bulletin(models.Model):
         indexes = (
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["status", "due_at"]),
+            # the public sections, feeds and API list newest live revision first
+            models.Index(fields=["-distributed_at", "-id"], name="content_bulletin_public_order"),
         )
 
     def __str__(self) -> str:

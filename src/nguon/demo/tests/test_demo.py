@@ -12,6 +12,7 @@ from nguon.accounts.models import RoleGrant, TOTPDevice, User
 from nguon.core import audit
 from nguon.core.access import ROLES_REQUIRING_2FA
 from nguon.demo import data
+from nguon.demo.portal import EXTRA_BULLETINS
 from nguon.units.models import AdministrativeUnit, Organisation
 
 pytestmark = pytest.mark.django_db
@@ -64,12 +65,26 @@ def test_demo_bulletins_show_each_workflow_stage():
     call_command("demo", "load", stdout=io.StringIO())
     aired = Answer.objects.filter(bulletin__isnull=False).values_list("bulletin", flat=True)
     assert len(aired) == 1  # the demo feedback answer that went on air became a bulletin of its own
-    statuses = sorted(Bulletin.objects.exclude(pk__in=aired).values_list("status", flat=True))
+    first = Bulletin.objects.exclude(pk__in=aired).exclude(title__in=[s["title"] for s in EXTRA_BULLETINS])
+    statuses = sorted(first.values_list("status", flat=True))
     assert statuses == ["distributed", "draft", "submitted"]
-    warning = Bulletin.objects.exclude(pk__in=aired).get(status="distributed")
+    warning = first.get(status="distributed")
     communes = AdministrativeUnit.objects.filter(path__startswith="19/", level="commune", is_current=True)
     assert InboxEntry.objects.filter(bulletin=warning).count() == communes.count() == 92
     assert InboxEntry.objects.get(bulletin=warning, unit__code=data.COMMUNE).status == "pending"
+
+
+def test_demo_portal_has_translations_and_moderated_comments():
+    from nguon.comments.models import Comment
+    from nguon.portal.selectors import list_public
+
+    call_command("demo", "load", stdout=io.StringIO())
+    call_command("demo", "load", stdout=io.StringIO())  # loading twice adds nothing
+    # the flood warning, the aired answer to a feedback, and the extra public bulletins
+    assert list_public(language="vi").count() == 2 + len(EXTRA_BULLETINS)
+    assert list_public(language="en").count() == list_public(language="zh").count() == 2
+    statuses = sorted(Comment.objects.values_list("status", flat=True))
+    assert statuses == ["approved", "pending"]
 
 
 def test_demo_campaign_reaches_the_residential_groups():
