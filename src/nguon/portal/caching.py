@@ -28,13 +28,16 @@ from nguon.translations.models import Translation
 MAX_AGE = 60
 
 
-def data_changed_at(language: str = "vi") -> datetime | None:
-    """The newest moment a public bulletin (or a translation into ``language``) or a published feedback
-    answer changed: published, corrected, withdrawn."""
+def data_changed_at() -> datetime | None:
+    """The newest moment a public bulletin, a translation or a published feedback answer changed:
+    published, corrected, withdrawn.
+
+    Translations into any language count: every page lists the ethnic
+    sections that hold a public bulletin, and a translation published or withdrawn can fill or empty one.
+    """
     bulletins = Bulletin.objects.aggregate(d=Max("distributed_at"), w=Max("withdrawn_at"))
     moments = [bulletins["d"], bulletins["w"]]
-    if language != "vi":
-        moments.append(Translation.objects.filter(language=language).aggregate(t=Max("updated_at"))["t"])
+    moments.append(Translation.objects.aggregate(t=Max("updated_at"))["t"])
     moments.append(Answer.objects.filter(status=AnswerStatus.APPROVED).aggregate(a=Max("published_at"))["a"])
     found = [m for m in moments if m is not None]
     return max(found) if found else None

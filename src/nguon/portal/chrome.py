@@ -2,8 +2,14 @@
 
 The Vietnamese front page and the English section use gettext (the project's one English catalogue,
 ``src/nguon/locale/en``); the Chinese section uses the plain dictionary :data:`ZH` (the installation has no
-Chinese catalogue). Templates read ``t.<key>``; a key missing from :data:`ZH` falls back to Vietnamese.
-Bulletin text keeps its own language (each article carries its ``lang`` attribute).
+Chinese catalogue). The sections of the province's ethnic languages (Tày, Nùng, Dao, H'Mông, Sán Chay,
+Sán Dìu) have a Vietnamese interface: their readers read Vietnamese. Templates read ``t.<key>``; a key
+missing from :data:`ZH` falls back to Vietnamese.
+
+Bulletin text keeps its own language: each article carries the BCP 47 tag of its text
+(:func:`content_lang`). Tày, Nùng, H'Mông and Sán Chay have ISO 639 codes; Dao and Sán Dìu name more than
+one language (Iu Mien ``ium`` / Kim Mun ``mji``; a Yue variety with no code of its own), so their text is
+tagged ``und`` with a ``data-language`` giving the section's code (see ``docs/portal.md``).
 """
 
 from __future__ import annotations
@@ -12,8 +18,50 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 #: The section languages with their own name (for the language links) and their HTML ``lang`` value.
-SECTION_NAMES = {"vi": "Tiếng Việt", "en": "English", "zh": "中文"}
-HTML_LANG = {"vi": "vi", "en": "en", "zh": "zh-Hans"}
+SECTION_NAMES = {
+    "vi": "Tiếng Việt",
+    "en": "English",
+    "zh": "中文",
+    "tay": "Tiếng Tày",
+    "nung": "Tiếng Nùng",
+    "dao": "Tiếng Dao",
+    "hmong": "Tiếng H'Mông",
+    "sanchay": "Tiếng Sán Chay",
+    "sandiu": "Tiếng Sán Dìu",
+}
+#: The language of each section's interface (``<html lang>``): the ethnic sections read Vietnamese.
+HTML_LANG = {
+    "vi": "vi",
+    "en": "en",
+    "zh": "zh-Hans",
+    "tay": "vi",
+    "nung": "vi",
+    "dao": "vi",
+    "hmong": "vi",
+    "sanchay": "vi",
+    "sandiu": "vi",
+}
+#: The BCP 47 tag of text written in an ethnic language (``und``: no single code; see the module doc).
+ETHNIC_LANG = {
+    "tay": "tyz",  # Tày (ISO 639-3)
+    "nung": "nut",  # Nùng (ISO 639-3)
+    "hmong": "hmn",  # Hmong, the macrolanguage: H'Mông Đơ (mww) and H'Mông Njua (hnj) share one script
+    "sanchay": "mlc",  # Cao Lan, the code Ethnologue gives the Sán Chay nationality
+    "dao": "und",  # Iu Mien (ium) or Kim Mun (mji): the code does not say which
+    "sandiu": "und",  # a Yue variety without a code of its own; "yue" would claim Cantonese
+}
+UNDETERMINED = "und"
+
+
+def content_lang(code: str) -> str:
+    """The BCP 47 tag of text in the language ``code`` (a :class:`~nguon.content.choices.Language`)."""
+    return ETHNIC_LANG.get(code, code)
+
+
+def name_lang(code: str) -> str:
+    """The language in which :data:`SECTION_NAMES` writes the name of ``code`` (Vietnamese for the
+    ethnic languages, whose names are given in Vietnamese)."""
+    return code if code in ("vi", "en", "zh") else "vi"
 
 
 def _gettext_strings() -> dict[str, str]:
@@ -79,6 +127,8 @@ def _gettext_strings() -> dict[str, str]:
         "read": _("Đọc bản tin"),
         "back_home": _("Về trang chủ"),
         "languages": _("Ngôn ngữ"),
+        "ethnic_sections": _("Bản tin bằng tiếng dân tộc"),
+        "section_of": _("Chuyên mục"),
         "footer": _("Cổng thông tin cơ sở — thông tin thiết yếu theo Nghị định 49/2024/NĐ-CP."),
         "group_1": _("Chủ trương, chính sách, pháp luật"),
         "group_2": _("Thông tin phục vụ đời sống"),
@@ -137,12 +187,16 @@ ZH: dict[str, str] = {
     "read": "阅读新闻",
     "back_home": "返回首页",
     "languages": "语言",
+    "ethnic_sections": "少数民族语言新闻（越南语界面）",
+    "section_of": "栏目",
     "footer": "基层信息门户 — 根据第49/2024/NĐ-CP号议定提供的重要信息。",
 }
 
 
 def strings(language: str) -> dict[str, str]:
-    """The interface text of the section ``language`` ("vi", "en" or "zh")."""
+    """The interface text of the section ``language`` (Vietnamese for every section but "en" and "zh")."""
+    if language not in ("en", "zh"):
+        language = "vi"
     if language == "zh":
         with translation.override("vi"):
             base = _gettext_strings()

@@ -9,7 +9,9 @@ row: a bulletin being corrected keeps showing its approved text until the correc
 
 A language section holds the bulletins written in that language and those with a published translation
 into it that is up to date with the live revision; a stale translation leaves the section until it is
-brought up to date and published again.
+brought up to date and published again. Every :class:`~nguon.content.choices.Language` has a section:
+Vietnamese (the front page), the foreign sections (:data:`FOREIGN_SECTIONS`) and the sections of the
+province's ethnic languages (:data:`ETHNIC_SECTIONS`).
 """
 
 from __future__ import annotations
@@ -18,17 +20,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from nguon.content.choices import Channel, DeliveryStatus, Status
+from nguon.content.choices import Channel, DeliveryStatus, Language, Status
 from nguon.content.models import Bulletin, BulletinRevision, Category, Delivery
 from nguon.translations.choices import TranslationStatus
 from nguon.translations.models import Translation
 from nguon.units.models import AdministrativeUnit
 
-#: Languages with a public section of their own (besides Vietnamese).
+#: Foreign languages with a public section of their own, with an interface in that language.
 FOREIGN_SECTIONS = ("en", "zh")
+#: The province's ethnic languages: each has a public section (interface in Vietnamese).
+ETHNIC_SECTIONS = tuple(
+    code for code in Language.values if code != Language.VI and code not in FOREIGN_SECTIONS
+)
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,33 @@ def list_public(
     if reaching is not None:
         qs = qs.filter(Q(inbox_entries__unit=reaching) | Q(unit=reaching)).distinct()
     return qs
+
+
+def languages_with_public_items() -> set[str]:
+    """The languages whose section holds at least one public bulletin now (two queries)."""
+    live = live_bulletins()
+    found = set(live.order_by().values_list("language", flat=True).distinct())
+    fresh = Translation.objects.filter(
+        bulletin__in=live.order_by().values("pk"),
+        status=TranslationStatus.PUBLISHED,
+        source_revision__gte=F("bulletin__live_revision"),
+    )
+    found.update(fresh.order_by().values_list("language", flat=True).distinct())
+    return found
+
+
+def languages_of(bulletin_id: int) -> set[str]:
+    """The sections holding the public bulletin ``bulletin_id``: its own language and those of its
+    published translations made from the live revision (empty when the bulletin is not public)."""
+    bulletin = live_bulletins().filter(pk=bulletin_id).first()
+    if bulletin is None:
+        return set()
+    fresh = Translation.objects.filter(
+        bulletin_id=bulletin_id,
+        status=TranslationStatus.PUBLISHED,
+        source_revision__gte=bulletin.live_revision or 0,
+    )
+    return {bulletin.language, *fresh.values_list("language", flat=True)}
 
 
 def public_items(bulletins: Iterable[Bulletin], *, language: str = "vi") -> list[PublicItem]:
@@ -189,9 +222,12 @@ def get_public_item(bulletin_id: int, *, language: str = "vi") -> PublicItem:
 
 
 __all__ = [
+    "ETHNIC_SECTIONS",
     "FOREIGN_SECTIONS",
     "PublicItem",
     "get_public_item",
+    "languages_of",
+    "languages_with_public_items",
     "list_public",
     "live_bulletins",
     "public_items",

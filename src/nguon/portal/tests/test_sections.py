@@ -57,7 +57,7 @@ def test_sections_hold_fresh_published_translations_and_bulletins_in_their_langu
 
 def test_other_language_codes_are_404(client: Client, publish: Any) -> None:
     b = publish(title="Thông báo lịch nghỉ Tết")
-    for code in ("vi", "fr", "tay", "EN", "xx"):
+    for code in ("vi", "fr", "vie", "EN", "xx"):
         assert client.get(f"/portal/{code}/").status_code == 404, code
         assert client.get(f"/portal/{code}/tin/{b.pk}/").status_code == 404, code
 

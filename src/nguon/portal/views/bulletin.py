@@ -1,4 +1,4 @@
-"""A bulletin's public page (in Vietnamese or in a foreign section) and its audio."""
+"""A bulletin's public page (in Vietnamese or in a foreign or ethnic language section) and its audio."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from nguon.content.models import BulletinRevision
 from nguon.portal import chrome
 from nguon.portal.audio import public_renders
 from nguon.portal.selectors import (
-    FOREIGN_SECTIONS,
+    ETHNIC_SECTIONS,
     get_public_item,
-    list_public,
+    languages_of,
     live_bulletins,
     public_items,
 )
@@ -23,12 +23,18 @@ from nguon.portal.views.common import SECTIONS, check_section, item_url, render_
 AUDIO_MAX_AGE = 60
 
 
-def _languages(bulletin_id: int, current: str) -> list[dict[str, str]]:
-    """The other sections that hold this bulletin, with the item's address there."""
+def _languages(bulletin_id: int, current: str, held: set[str]) -> list[dict[str, str]]:
+    """The other sections that hold this bulletin (``held``), with the item's address there."""
     return [
-        {"code": code, "name": chrome.SECTION_NAMES[code], "url": item_url(bulletin_id, code)}
+        {
+            "code": code,
+            "name": chrome.SECTION_NAMES[code],
+            "name_lang": chrome.name_lang(code),
+            "hreflang": chrome.content_lang(code) if code in ETHNIC_SECTIONS else code,
+            "url": item_url(bulletin_id, code),
+        }
         for code in SECTIONS
-        if code != current and list_public(language=code).filter(pk=bulletin_id).exists()
+        if code != current and code in held
     ]
 
 
@@ -40,16 +46,17 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def item_lang(request: HttpRequest, lang: str, pk: int) -> HttpResponse:
-    """A bulletin in a foreign section: only while it belongs to that section."""
-    if lang not in FOREIGN_SECTIONS:
-        raise Http404
+    """A bulletin in a foreign or ethnic language section: only while it belongs to that section."""
+    if lang == "vi":
+        raise Http404  # the Vietnamese page is portal:item
     return _item_page(request, pk, lang)
 
 
 def _item_page(request: HttpRequest, pk: int, lang: str) -> HttpResponse:
     check_section(lang)
-    if lang != "vi" and not list_public(language=lang).filter(pk=pk).exists():
-        raise Http404  # not in that section (no translation, or a stale one)
+    held = languages_of(pk)
+    if lang != "vi" and lang not in held:
+        raise Http404  # not in that section (no translation, or a stale one), or not public
     public = get_public_item(pk, language=lang)
     corrected = BulletinRevision.objects.filter(
         bulletin_id=pk, number=public.revision, is_correction=True
@@ -62,8 +69,9 @@ def _item_page(request: HttpRequest, pk: int, lang: str) -> HttpResponse:
         "body": mark_safe(html.sanitise(public.body)),  # noqa: S308
         "corrected": corrected,
         "has_audio": public.bulletin_id in renders,
-        "languages": _languages(pk, lang),
+        "languages": _languages(pk, lang, held),
         "original_name": chrome.SECTION_NAMES.get(public.original_language, public.original_language),
+        "original_name_lang": chrome.name_lang(public.original_language),
     }
     return render_page(request, "portal/item.html", context, lang=lang, changed=[public.updated_at])
 

@@ -1,4 +1,4 @@
-"""The front page (Vietnamese), the foreign-language sections and the category pages."""
+"""The front page (Vietnamese), the foreign and ethnic language sections and the category pages."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from nguon.content.models import Category
 from nguon.feedback.selectors import public_pages
-from nguon.portal.selectors import FOREIGN_SECTIONS, list_public
+from nguon.portal.selectors import list_public
 from nguon.portal.views.common import (
     check_section,
     feed_links,
@@ -66,7 +66,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def section(request: HttpRequest, lang: str) -> HttpResponse:
-    if lang not in FOREIGN_SECTIONS:
+    """A language section (foreign or ethnic); Vietnamese is the front page, so ``/portal/vi/`` is 404."""
+    if lang == "vi":
         raise Http404
     return _front(request, check_section(lang))
 

@@ -1,4 +1,4 @@
-"""Search over the public bulletins of a section (``?q=``, ``?lang=`` vi/en/zh)."""
+"""Search over the public bulletins of a section (``?q=``, ``?lang=`` any section code; else Vietnamese)."""
 
 from __future__ import annotations
 
