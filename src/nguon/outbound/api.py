@@ -36,6 +36,13 @@ class DestinationOut(Schema):
     )
     rate_limit_per_minute: int
     max_attempts: int
+    needs_reauthorization: bool = Field(
+        description="The service refused the credentials (or their refresh): a person must grant access again."
+    )
+    auth_problem: str = Field(description="Why, in Vietnamese (never a credential); empty when fine.")
+    token_expires_at: datetime | None = Field(
+        description="When the stored access token expires, for plug-ins that renew it (null: unknown)."
+    )
 
 
 class MessageOut(Schema):
@@ -86,6 +93,9 @@ def _destination(d: Destination) -> DestinationOut:
         categories=sorted(c.code for c in d.categories.all()),
         is_enabled=d.is_enabled,
         has_credentials=d.has_credentials,
+        needs_reauthorization=d.needs_reauthorization,
+        auth_problem=d.auth_problem,
+        token_expires_at=d.token_expires_at,
         rate_limit_per_minute=d.rate_limit_per_minute,
         max_attempts=d.max_attempts,
     )

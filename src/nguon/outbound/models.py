@@ -18,6 +18,8 @@ class Destination(models.Model):
     ``unit`` is the province or commune whose bulletins (those written by it or a unit under it) it carries;
     ``channel`` is the content channel a bulletin must be meant for. ``credentials`` is a JSON object sealed
     with :func:`nguon.core.crypto.seal` (purpose ``outbound``); it is never shown back, only "set / not set".
+    ``token_expires_at`` is when the stored access token runs out (null: unknown), for plug-ins that refresh
+    it; ``auth_problem`` is set when the service refused the credentials and a person must re-authorise.
     """
 
     access_scope: ClassVar[Scope] = Scope(unit_path="unit__path")
@@ -39,6 +41,8 @@ class Destination(models.Model):
     is_enabled = models.BooleanField("đang bật", default=True)
     rate_limit_per_minute = models.PositiveIntegerField("giới hạn số lần gửi mỗi phút", default=30)
     max_attempts = models.PositiveSmallIntegerField("số lần thử tối đa", default=8)
+    token_expires_at = models.DateTimeField("mã truy cập hết hạn lúc", null=True, blank=True)
+    auth_problem = models.CharField("vấn đề xác thực", max_length=500, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -56,6 +60,10 @@ class Destination(models.Model):
     @property
     def has_credentials(self) -> bool:
         return bool(self.credentials_sealed)
+
+    @property
+    def needs_reauthorization(self) -> bool:
+        return bool(self.auth_problem)
 
 
 class OutboundMessage(models.Model):

@@ -18,7 +18,7 @@ from nguon.outbound.choices import MessageStatus
 from nguon.outbound.forms import DestinationForm, credential_field_name
 from nguon.outbound.models import Destination
 from nguon.outbound.plugins import REGISTRY
-from nguon.outbound.services import queue
+from nguon.outbound.services import queue, tokens
 from nguon.outbound.services.destinations import save_destination
 
 PAGE_SIZE = 50
@@ -53,6 +53,7 @@ def destinations_view(request: HttpRequest) -> HttpResponse:
                 "can_edit": d.pk in configurable,
                 "failed": d.messages.filter(status=MessageStatus.FAILED).count(),
                 "dead": d.messages.filter(status=MessageStatus.DEAD).count(),
+                "reauthorize": tokens.reauthorize_label(d) if d.needs_reauthorization else "",
             }
         )
     return render(

@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from nguon import __version__
 from nguon.content.central_client import NoRedirect, retry_after_seconds
@@ -37,6 +37,16 @@ class Result:
     external_id: str = ""
     error: str = ""
     retry_after: float | None = None  # seconds the destination asked us to wait
+    token_rejected: bool = False  # the service refused the access token (invalid or expired)
+
+
+@dataclass(frozen=True)
+class TokenGrant:
+    """A new access token from a refresh (``refresh_token`` empty: the service kept the old one)."""
+
+    access_token: str
+    refresh_token: str = ""
+    expires_in: int | None = None  # seconds
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,16 @@ class Plugin:
     def send(
         self, item: OutboundItem, *, settings: dict[str, Any], credentials: dict[str, str], timeout: float
     ) -> Result:
+        raise NotImplementedError
+
+    def can_refresh(self, settings: dict[str, Any], credentials: dict[str, str]) -> bool:
+        """Whether this destination's access token can be renewed without a person."""
+        return False
+
+    def refresh(
+        self, *, settings: dict[str, Any], credentials: dict[str, str], timeout: float
+    ) -> TokenGrant | Result:
+        """Renew the access token (a :class:`Result` says why it could not be)."""
         raise NotImplementedError
 
 
@@ -174,6 +194,21 @@ def classify(answer: HttpAnswer, *, who: str) -> Result | None:
             Outcome.PERMANENT, status, error=f"{who} từ chối thông tin xác thực (HTTP {status}){detail}"
         )
     return Result(Outcome.PERMANENT, status, error=f"{who} không nhận tin (HTTP {status}){detail}")
+
+
+def post_form(url: str, fields: dict[str, str], *, headers: dict[str, str], timeout: float) -> HttpAnswer:
+    body = urlencode(fields).encode("ascii")
+    return http_call(
+        "POST",
+        url,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/json",
+            **headers,
+        },
+        body=body,
+        timeout=timeout,
+    )
 
 
 def post_json(

@@ -129,6 +129,9 @@ def save_destination(
             row.credentials_sealed = (
                 crypto.seal(json.dumps(credentials, sort_keys=True), purpose=PURPOSE) if credentials else ""
             )
+            row.auth_problem = ""  # a person granted access again
+            if "access_token" in typed or data.clear_credentials:
+                row.token_expires_at = None  # the expiry of a typed token is not known
         row.save()
         row.categories.set(data.categories)
         audit.record(

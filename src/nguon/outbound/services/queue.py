@@ -25,14 +25,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from nguon.content.choices import DeliveryStatus, Status
-from nguon.content.models import Bulletin, Delivery
+from nguon.content.models import Delivery
 from nguon.content.services.distribution import PER_COMMUNE_CHANNELS
 from nguon.core import access, audit, crypto
 from nguon.outbound.choices import Action, MessageStatus, Outcome
 from nguon.outbound.formatting import build_item
-from nguon.outbound.models import DeliveryAttempt, Destination, OutboundMessage
+from nguon.outbound.models import DeliveryAttempt, OutboundMessage
 from nguon.outbound.plugins import Result, get_plugin
+from nguon.outbound.services import tokens
 from nguon.outbound.services.destinations import read_credentials
+from nguon.outbound.services.enqueue import CONTENT_ACTIONS, reconcile
 
 logger = logging.getLogger(__name__)
 
@@ -43,109 +45,13 @@ LEASE = timedelta(minutes=5)
 DEFAULT_TIMEOUT = 15.0
 #: When a message must wait for an earlier one of the same destination still being sent.
 WAIT_FOR_EARLIER = timedelta(seconds=30)
-_CONTENT = (Action.PUBLISH, Action.CORRECT)
-
-
-def idempotency_key(destination_id: int, bulletin_id: int, revision: int, action: str) -> str:
-    return f"nguon-{destination_id}-{bulletin_id}-r{revision}-{action}"
+_CONTENT = CONTENT_ACTIONS
 
 
 def backoff(attempt: int, *, rand: Callable[[], float] = random.random) -> float:
     """Seconds before retry number ``attempt`` + 1: 30 s doubling to 1 h, with up to 25 % jitter below."""
     base = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempt - 1))
     return float(base * (0.75 + 0.25 * rand()))
-
-
-# -- enqueue --------------------------------------------------------------------------------------------
-
-
-def matching_destinations(bulletin: Bulletin) -> list[Destination]:
-    """Enabled destinations that carry one of the bulletin's channels, whose unit covers the bulletin's
-    unit, and whose category and language filters (when set) let it through."""
-    candidates = (
-        Destination.objects.filter(
-            is_enabled=True,
-            channel__in=list(bulletin.channels),
-            unit__path__in=access.path_prefixes(bulletin.unit.path),
-        )
-        .prefetch_related("categories")
-        .order_by("pk")
-    )
-    result = []
-    for d in candidates:
-        categories = {c.pk for c in d.categories.all()}
-        if categories and bulletin.category_id not in categories:
-            continue
-        if d.languages and bulletin.language not in d.languages:
-            continue
-        result.append(d)
-    return result
-
-
-def _new_message(
-    destination: Destination, bulletin: Bulletin, revision: int, action: str, **extra: Any
-) -> bool:
-    _, created = OutboundMessage.objects.get_or_create(
-        destination=destination,
-        bulletin=bulletin,
-        revision=revision,
-        action=action,
-        defaults={
-            "idempotency_key": idempotency_key(destination.pk, bulletin.pk, revision, action),
-            "next_attempt_at": timezone.now(),
-            **extra,
-        },
-    )
-    return created
-
-
-def _had_item(bulletin: Bulletin) -> set[int]:
-    """Destinations that got (or are being sent) the item."""
-    return set(
-        OutboundMessage.objects.filter(
-            bulletin=bulletin, action__in=_CONTENT, status__in=[MessageStatus.SENT, MessageStatus.SENDING]
-        ).values_list("destination_id", flat=True)
-    )
-
-
-def enqueue_distribution(*, bulletin_id: int, revision: int) -> int:
-    """A revision went live: publish it where it was never sent, correct it where it was. Returns the
-    number of messages queued. Older unsent revisions are cancelled."""
-    with transaction.atomic():
-        bulletin = Bulletin.objects.select_related("unit").filter(pk=bulletin_id).first()
-        if bulletin is None or bulletin.live_revision != revision or bulletin.status == Status.WITHDRAWN:
-            return 0
-        OutboundMessage.objects.filter(
-            bulletin=bulletin,
-            revision__lt=revision,
-            action__in=_CONTENT,
-            status__in=[MessageStatus.PENDING, MessageStatus.FAILED],
-        ).update(status=MessageStatus.CANCELLED, last_error="Đã có phiên bản mới hơn của bản tin.")
-        had = _had_item(bulletin)
-        targets = {d.pk: d for d in matching_destinations(bulletin)}
-        # every destination that had the item gets the correction, even if it would no longer match
-        targets.update({d.pk: d for d in Destination.objects.filter(pk__in=had, is_enabled=True)})
-        count = 0
-        for pk in sorted(targets):
-            action = Action.CORRECT if pk in had else Action.PUBLISH
-            count += _new_message(targets[pk], bulletin, revision, action)
-    return count
-
-
-def enqueue_withdrawal(*, bulletin_id: int, reason: str) -> int:
-    """A bulletin was withdrawn: cancel what was not sent, and withdraw it wherever it went."""
-    with transaction.atomic():
-        bulletin = Bulletin.objects.filter(pk=bulletin_id).first()
-        if bulletin is None:
-            return 0
-        OutboundMessage.objects.filter(
-            bulletin=bulletin, action__in=_CONTENT, status__in=[MessageStatus.PENDING, MessageStatus.FAILED]
-        ).update(status=MessageStatus.CANCELLED, last_error="Bản tin đã bị thu hồi.")
-        revision = bulletin.live_revision or bulletin.revision
-        count = 0
-        for destination in Destination.objects.filter(pk__in=_had_item(bulletin)).order_by("pk"):
-            count += _new_message(destination, bulletin, revision, Action.WITHDRAW, reason=reason[:500])
-    return count
 
 
 # -- deliver --------------------------------------------------------------------------------------------
@@ -160,6 +66,7 @@ class DeliveryReport:
     dead: int = 0
     cancelled: int = 0
     deferred: int = 0
+    reconciled: int = 0  # messages the reconciliation sweep queued before this pass
     message_ids: list[int] = field(default_factory=list)
 
     @property
@@ -256,7 +163,11 @@ def _scrub(text: str, secrets: dict[str, str]) -> str:
     return text[:2000]
 
 
-def _send(message: OutboundMessage, action: str, external_id: str) -> tuple[Result, dict[str, str]]:
+def _send(
+    message: OutboundMessage, action: str, external_id: str, now: datetime
+) -> tuple[Result, dict[str, str]]:
+    """Send through the plug-in. An access token about to expire is renewed first; one the service
+    refuses is renewed once and the send tried again (when the plug-in can renew it)."""
     destination = message.destination
     try:
         credentials = read_credentials(destination)
@@ -268,6 +179,7 @@ def _send(message: OutboundMessage, action: str, external_id: str) -> tuple[Resu
             ),
             {},
         )
+    secrets = dict(credentials)
     item = build_item(
         message.bulletin,
         action=action,
@@ -276,14 +188,48 @@ def _send(message: OutboundMessage, action: str, external_id: str) -> tuple[Resu
         reason=message.reason,
     )
     timeout = float(destination.settings.get("timeout", DEFAULT_TIMEOUT))
+    plugin = get_plugin(destination.kind)
+    refreshed = False
     try:
-        result = get_plugin(destination.kind).send(
-            item, settings=destination.settings, credentials=credentials, timeout=timeout
-        )
+        if tokens.needs_refresh(destination, credentials, now):
+            renewed = tokens.refresh(
+                destination=destination,
+                stale_access_token=credentials.get("access_token", ""),
+                now=now,
+                timeout=timeout,
+            )
+            if isinstance(renewed, Result):
+                expires = destination.token_expires_at
+                if not (credentials.get("access_token") and expires is not None and expires > now):
+                    return renewed, secrets
+                # the current token still works for a few minutes: use it, renew on a later pass
+            else:
+                credentials, refreshed = renewed, True
+                secrets.update({f"new_{k}": v for k, v in renewed.items()})
+        result = plugin.send(item, settings=destination.settings, credentials=credentials, timeout=timeout)
+        if result.token_rejected:
+            if refreshed or not plugin.can_refresh(destination.settings, credentials):
+                tokens.flag(destination=destination, problem=_scrub(result.error, secrets))
+                return result, secrets
+            renewed = tokens.refresh(
+                destination=destination,
+                stale_access_token=credentials.get("access_token", ""),
+                now=now,
+                timeout=timeout,
+            )
+            if isinstance(renewed, Result):
+                return renewed, secrets
+            credentials = renewed
+            secrets.update({f"new_{k}": v for k, v in renewed.items()})
+            result = plugin.send(
+                item, settings=destination.settings, credentials=credentials, timeout=timeout
+            )
+            if result.token_rejected:
+                tokens.flag(destination=destination, problem=_scrub(result.error, secrets))
     except Exception as error:  # a plug-in bug must not lose the message: retried, then dead
         logger.exception("outbound plug-in %s failed on message %s", destination.kind, message.pk)
         result = Result(Outcome.RETRYABLE, error=f"Lỗi trong Nguồn khi gửi ({type(error).__name__}).")
-    return result, credentials
+    return result, secrets
 
 
 def _mark_deliveries(message: OutboundMessage, now: datetime) -> None:
@@ -381,10 +327,15 @@ def _finish(
 def deliver_due(
     *, limit: int = 50, now: datetime | None = None, rand: Callable[[], float] = random.random
 ) -> DeliveryReport:
-    """Send the messages that are due (several workers may run this at once). ``now`` and ``rand`` are
-    injectable so tests move the clock instead of waiting."""
+    """Queue what a lost signal left out (:func:`reconcile`), then send the messages that are due (several
+    workers may run this at once). ``now`` and ``rand`` are injectable so tests move the clock instead of
+    waiting."""
     now = now or timezone.now()
     report = DeliveryReport()
+    try:  # what a lost signal left out is queued first; a failure here must not stop delivery
+        report.reconciled = reconcile(now=now).queued
+    except Exception:
+        logger.exception("outbound: the reconciliation sweep failed")
     for message_id, token, attempt_id in _claim(limit, now):
         report.message_ids.append(message_id)
         message = OutboundMessage.objects.select_related(
@@ -398,7 +349,7 @@ def deliver_due(
             cancel = plan
         elif plan is not None:
             started = time.monotonic()
-            result, secrets = _send(message, *plan)
+            result, secrets = _send(message, *plan, now)
             duration = int((time.monotonic() - started) * 1000)
         _finish(
             message_id,

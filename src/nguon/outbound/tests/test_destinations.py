@@ -92,6 +92,9 @@ def test_credentials_are_sealed_and_never_shown(
             "has_credentials": True,
             "rate_limit_per_minute": 30,
             "max_attempts": 8,
+            "needs_reauthorization": False,
+            "auth_problem": "",
+            "token_expires_at": None,
         }
     ]
 
