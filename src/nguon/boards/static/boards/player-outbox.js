@@ -44,8 +44,22 @@
     if (r.emergency) message.emergency = true;
     if (r.detail) message.detail = r.detail.slice(0, 500);
     state.receiptsMade.push({ id: message.id, item: message.item, scheduled_at: message.scheduled_at });
-    outbox.put(message).then(scheduleUpload, function () {});
+    // Counted at once: the write to IndexedDB is asynchronous, and until it lands an outbox that reads
+    // empty would claim every receipt is uploaded.
+    pendingPuts += 1;
+    state.outboxSize += 1;
+    outbox.put(message).then(
+      function () {
+        pendingPuts -= 1;
+        scheduleUpload();
+      },
+      function () {
+        pendingPuts -= 1;
+      }
+    );
   }
+
+  var pendingPuts = 0; // receipts made whose write to the outbox has not landed yet
 
   var outbox = (function () {
     var opening = null;
@@ -155,7 +169,7 @@
       /* offline: the outbox keeps them */
     } finally {
       uploading = false;
-      state.outboxSize = await outbox.count();
+      state.outboxSize = (await outbox.count()) + pendingPuts;
     }
   }
 
