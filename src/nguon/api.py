@@ -6,14 +6,8 @@ Vietnamese messages; a missing object and a forbidden one are the same 404.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
-from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import SessionAuth
 
 from nguon import __version__
@@ -24,6 +18,7 @@ from nguon.comments.api import router as comments_router
 from nguon.content.api import router as content_router
 from nguon.content.files import RejectedFileError
 from nguon.core.api import router as core_router
+from nguon.core.api_errors import install_error_handlers
 from nguon.devices.api import router as devices_router
 from nguon.feedback.api import router as feedback_router
 from nguon.outbound.api import router as outbound_router
@@ -42,55 +37,12 @@ api = NinjaAPI(
 )
 
 
-def error_response(
-    request: HttpRequest, status: int, code: str, message: str, details: Any = None
-) -> HttpResponse:
-    body: dict[str, Any] = {"code": code, "message": message}
-    if details is not None:
-        body["details"] = details
-    return api.create_response(request, {"error": body}, status=status)
-
-
-@api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, 404, "not_found", "Không tìm thấy.")
-
-
-@api.exception_handler(PermissionDenied)
-def _denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return error_response(request, 404, "not_found", "Không tìm thấy.")
-
-
-@api.exception_handler(AuthenticationError)
-def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(request, 401, "not_authenticated", "Cần đăng nhập.")
-
-
-@api.exception_handler(NinjaValidationError)
-def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    details = [
-        {"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors
-    ]
-    return error_response(request, 422, "invalid", "Dữ liệu không hợp lệ.", details)
-
-
-@api.exception_handler(DjangoValidationError)
-def _invalid_domain(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-    if hasattr(exc, "error_dict"):
-        details = [{"field": f, "message": m} for f, msgs in exc.message_dict.items() for m in msgs]
-    else:
-        details = [{"field": "", "message": m} for m in exc.messages]
-    return error_response(request, 422, "invalid", "Dữ liệu không hợp lệ.", details)
+error_response = install_error_handlers(api)
 
 
 @api.exception_handler(RejectedFileError)
 def _file_rejected(request: HttpRequest, exc: RejectedFileError) -> HttpResponse:
     return error_response(request, exc.status, "file_rejected", exc.message)
-
-
-@api.exception_handler(HttpError)
-def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return error_response(request, exc.status_code, "error", str(exc))
 
 
 api.add_router("/units/", units_router)

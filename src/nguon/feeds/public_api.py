@@ -12,19 +12,16 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Path, Query, Schema
-from ninja.errors import HttpError
-from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from ninja.responses import codes_4xx
 
 from nguon import __version__
 from nguon.content.models import Bulletin, Category
+from nguon.core.api_errors import install_error_handlers
 from nguon.core.schemas import ErrorOut
 from nguon.feeds import freshness, links
 from nguon.feeds.documents import clean, safe_body
@@ -63,45 +60,7 @@ public_api = NinjaAPI(
 # -- errors: the staff API's shape and behaviour (src/nguon/api.py), on this instance -----------------------
 
 
-def error_response(
-    request: HttpRequest, status: int, code: str, message: str, details: Any = None
-) -> HttpResponse:
-    body: dict[str, Any] = {"code": code, "message": message}
-    if details is not None:
-        body["details"] = details
-    return public_api.create_response(request, {"error": body}, status=status)
-
-
-@public_api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, 404, "not_found", "Không tìm thấy.")
-
-
-@public_api.exception_handler(PermissionDenied)
-def _denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return error_response(request, 404, "not_found", "Không tìm thấy.")
-
-
-@public_api.exception_handler(NinjaValidationError)
-def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    details = [
-        {"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors
-    ]
-    return error_response(request, 422, "invalid", "Dữ liệu không hợp lệ.", details)
-
-
-@public_api.exception_handler(DjangoValidationError)
-def _invalid_domain(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-    if hasattr(exc, "error_dict"):
-        details = [{"field": f, "message": m} for f, msgs in exc.message_dict.items() for m in msgs]
-    else:
-        details = [{"field": "", "message": m} for m in exc.messages]
-    return error_response(request, 422, "invalid", "Dữ liệu không hợp lệ.", details)
-
-
-@public_api.exception_handler(HttpError)
-def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return error_response(request, exc.status_code, "error", str(exc))
+error_response = install_error_handlers(public_api)
 
 
 @public_api.exception_handler(SectionError)
