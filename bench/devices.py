@@ -1,7 +1,7 @@
 """Device fleet benchmarks (issue 5). Each figure is printed beside its baseline from the same run.
 
     .venv/bin/python bench/devices.py fanout --devices 2000     # signed command vs bare publish
-    .venv/bin/python bench/devices.py ingest --messages 50000   # batched ingest vs raw bulk insert
+    .venv/bin/python bench/devices.py ingest --messages 50000   # batched ingest vs raw bulk_create and COPY
     .venv/bin/python bench/devices.py memory --devices 2000     # RSS per simulated device
 
 fanout: a private Mosquitto (password and ACL files as ``nguon devices broker-config`` writes them) and N
@@ -15,8 +15,11 @@ each device has its own processor); the verified instant is arrival + that devic
 
 ingest: a throw-away database (SQLite by default; ``--database-url postgres://…`` for PostgreSQL, created
 and migrated by the script) with D devices; M messages, half heartbeats and half receipts, through
-``services.ingest_batch.handle_batch`` in batches of 500, then counted (0 lost); baseline: the same number
-of receipt rows written with ``bulk_create`` in batches of 500 and no checks.
+``services.ingest_batch.handle_batch`` in batches of ``--batch`` (2000), then counted (0 lost); baselines in
+the same run: the same number of receipt rows written with ``bulk_create`` and (PostgreSQL) with ``COPY``
+straight into the table, in the same batches, with no checks. ``--profile`` prints where the time goes.
+Like ``nguon devices ingest``, the benchmark freezes the start-up objects for the garbage collector
+(``ingest_loop.tune_gc``) before it builds the messages.
 
 memory: N virtual devices (``devices/simulator.py``) connected to a private Mosquitto; resident memory
 of the process before and after, divided by N.
@@ -298,35 +301,11 @@ def _report(
 
 
 # -- ingest ----------------------------------------------------------------------------------------------
-def ingest(messages: int, devices: int, database_url: str | None) -> None:
-    data_dir = tempfile.mkdtemp(prefix="nguon-bench-")
-    os.environ["NGUON_ENV"] = "test"
-    os.environ["NGUON_DATA_DIR"] = data_dir
-    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{data_dir}/bench.sqlite3"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "nguon.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection, transaction
-    from django.utils import timezone
-
-    from nguon.devices.models import Device, PlayReceipt
-    from nguon.devices.protocol.timestamps import format_ts
-    from nguon.devices.services.ingest_batch import handle_batch
-
-    call_command("migrate", verbosity=0)
-    _province, (commune,) = bench_units(1)
-    fleet = Device.objects.bulk_create(
-        [
-            Device(device_id=f"d-{i:012x}", kind="speaker_cluster", serial=f"B-{i}", unit=commune)
-            for i in range(devices)
-        ]
-    )
-    now = format_ts(timezone.now())
+def _ingest_messages(fleet: list[Any], messages: int, now: str) -> list[tuple[str, bytes]]:
+    """Half heartbeats, half receipts (every receipt id distinct), devices in turn."""
     batch: list[tuple[str, bytes]] = []
     for n in range(messages):
-        device = fleet[n % devices].device_id
+        device = fleet[n % len(fleet)].device_id
         if n % 2:
             message = {
                 "v": 1,
@@ -346,39 +325,141 @@ def ingest(messages: int, devices: int, database_url: str | None) -> None:
                 "scheduled_at": now, "started_at": now, "ended_at": now, "result": "played",
             }  # fmt: skip
             batch.append((f"nguon/v1/d/{device}/tele/receipt", json.dumps(message).encode()))
-    started = time.perf_counter()
-    results: dict[str, int] = {}
-    for start in range(0, len(batch), 500):
-        for outcome in handle_batch(batch[start : start + 500]):
-            results[outcome.result] = results.get(outcome.result, 0) + 1
-    elapsed = time.perf_counter() - started
-    stored = PlayReceipt.objects.count()
-    print(
-        f"database: {connection.vendor}; {devices} devices; {messages} messages (half heartbeats, half receipts)"
+    return batch
+
+
+def ingest(messages: int, devices: int, database_url: str | None, batch_size: int, profile: bool) -> None:
+    data_dir = tempfile.mkdtemp(prefix="nguon-bench-")
+    os.environ["NGUON_ENV"] = "test"
+    os.environ["NGUON_DATA_DIR"] = data_dir
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{data_dir}/bench.sqlite3"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "nguon.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from nguon.devices.ingest_loop import tune_gc
+    from nguon.devices.models import Device, PlayReceipt
+    from nguon.devices.protocol.timestamps import format_ts
+    from nguon.devices.services.ingest_batch import handle_batch
+
+    call_command("migrate", verbosity=0)
+    tune_gc()  # as `nguon devices ingest` does at start, before any message exists
+    _province, (commune,) = bench_units(1)
+    fleet = Device.objects.bulk_create(
+        [
+            Device(device_id=f"d-{i:012x}", kind="speaker_cluster", serial=f"B-{i}", unit=commune)
+            for i in range(devices)
+        ]
     )
+    batch = _ingest_messages(fleet, messages, format_ts(timezone.now()))
+    size = sum(len(p) for _, p in batch)
+    path = "COPY fast path" if connection.vendor == "postgresql" else "ORM path"
+    print(f"machine: {os.cpu_count()} cores, {_cpu_model()}; load average {_loadavg()}")
+    print(
+        f"database: {connection.vendor}; {devices} devices; {messages} messages (half heartbeats, half receipts), "
+        f"{size / 1e6:.1f} MB of JSON; batches of {batch_size}; {path}"
+    )
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    started, cpu = time.perf_counter(), time.process_time()
+    results: dict[str, int] = {}
+    for start in range(0, len(batch), batch_size):
+        for outcome in handle_batch(batch[start : start + batch_size]):
+            results[outcome.result] = results.get(outcome.result, 0) + 1
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    stored = PlayReceipt.objects.count()
     expected = (messages + 1) // 2
+    lost = expected - stored
     print(
         f"batched ingest:  {messages / elapsed:9,.0f} msgs/s   outcomes {results}   receipts {stored} of {expected}"
+        f"   lost {lost}"
     )
+    print(
+        f"  of which this process's CPU: {cpu / messages * 1e6:.1f} µs/msg ({cpu / elapsed:.0%} of the wall time; "
+        "the rest is waiting for the database, which shares the machine)"
+    )
+    _ingest_baselines(fleet, messages, batch_size)
+
+
+def _ingest_baselines(fleet: list[Any], messages: int, batch_size: int) -> None:
+    """The same number of receipt rows (distinct ids), no checks, one transaction per batch: with
+    ``bulk_create`` (model objects built beforehand) and, on PostgreSQL, with COPY straight into the table."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from nguon.devices.models import PlayReceipt
+    from nguon.devices.protocol.timestamps import format_ts
+
+    received = timezone.now()
     rows = [
         PlayReceipt(
-            device=fleet[n % devices],
+            device=fleet[n % len(fleet)],
             receipt_id=f"raw-{n:010d}",
             item_id="it",
             manifest_version=1,
             result="played",
-            received_at=timezone.now(),
+            received_at=received,
         )
         for n in range(messages)
     ]
     started = time.perf_counter()
-    for start in range(0, len(rows), 500):
+    for start in range(0, len(rows), batch_size):
         with transaction.atomic():
-            PlayReceipt.objects.bulk_create(rows[start : start + 500])
+            PlayReceipt.objects.bulk_create(rows[start : start + batch_size])
     raw = time.perf_counter() - started
     print(
-        f"raw bulk insert: {messages / raw:9,.0f} rows/s   (receipt rows, bulk_create in batches of 500, no checks)"
+        f"raw bulk_create: {messages / raw:9,.0f} rows/s   (receipt rows, model objects built beforehand, "
+        f"batches of {batch_size}, no checks)"
     )
+    if connection.vendor != "postgresql":
+        return
+    now = format_ts(received)
+    tuples = [
+        (fleet[n % len(fleet)].pk, f"copy-{n:010d}", "it", "", 1, now, now, now, "played", False, "", now)
+        for n in range(messages)
+    ]
+    columns = (
+        "device_id, receipt_id, item_id, media_sha256, manifest_version, scheduled_at, started_at, ended_at, "
+        "result, is_emergency, detail, received_at"
+    )
+    started = time.perf_counter()
+    for start in range(0, len(tuples), batch_size):
+        with (
+            transaction.atomic(),
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {PlayReceipt._meta.db_table} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in tuples[start : start + batch_size]:
+                copy.write_row(row)
+    raw = time.perf_counter() - started
+    print(
+        f"raw COPY:        {messages / raw:9,.0f} rows/s   (the same receipt rows as tuples, COPY FROM STDIN "
+        f"straight into the table, batches of {batch_size}, no checks, no dedupe)"
+    )
+
+
+def _cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return "unknown CPU"
+
+
+def _loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 # -- memory ----------------------------------------------------------------------------------------------
@@ -453,13 +534,15 @@ def main() -> None:
     i.add_argument("--messages", type=int, default=50_000)
     i.add_argument("--devices", type=int, default=1000)
     i.add_argument("--database-url", default=None)
+    i.add_argument("--batch", type=int, default=2000, help="messages per handle_batch call")
+    i.add_argument("--profile", action="store_true", help="cProfile the ingest, print the top 25")
     m = sub.add_parser("memory")
     m.add_argument("--devices", type=int, default=2000)
     args = parser.parse_args()
     if args.bench == "fanout":
         fanout(args.devices, args.workers)
     elif args.bench == "ingest":
-        ingest(args.messages, args.devices, args.database_url)
+        ingest(args.messages, args.devices, args.database_url, args.batch, args.profile)
     else:
         memory(args.devices)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from nguon.devices.models import CommandRecord, Device, DeviceEvent, DeviceState, HeartbeatSample, PlayReceipt
@@ -130,19 +130,26 @@ def handle_message(topic: str, payload: bytes, *, now: datetime | None = None) -
         telemetry: Telemetry = parse_telemetry(topic, payload)
     except TelemetryRejectedError as error:
         return dropped(error.reason, topic, error.detail)
+    except RecursionError:  # JSON nested too deep for the parser: bad input like any other
+        return dropped("not-json", topic, "nested too deeply")
     device = Device.objects.filter(device_id=telemetry.device_id).first()
     if device is None:
         return dropped("unknown-device", topic)
     message, leaf = telemetry.message, telemetry.leaf
     outcome = Outcome("stored", leaf=leaf, device_id=device.device_id)
-    with transaction.atomic():
-        if leaf == topics.HEARTBEAT:
-            _heartbeat(device, message, now)
-        elif leaf == topics.RECEIPT:
-            outcome.result = _receipt(device, message, now)
-            outcome.ack_ids = [message["id"]]
-        elif leaf == topics.EVENT:
-            _event(device, message, now)
-        else:
-            record_status(device, message, now)
+    try:
+        with transaction.atomic():
+            if leaf == topics.HEARTBEAT:
+                _heartbeat(device, message, now)
+            elif leaf == topics.RECEIPT:
+                outcome.result = _receipt(device, message, now)
+                outcome.ack_ids = [message["id"]]
+            elif leaf == topics.EVENT:
+                _event(device, message, now)
+            else:
+                record_status(device, message, now)
+    except (ValueError, DataError) as error:
+        # Follows the schema but cannot be stored (a 30 February, a number beyond its column): bad input,
+        # dropped like any other, so that it cannot stop the rest of its batch.
+        return dropped("bad-value", topic, type(error).__name__)
     return outcome

@@ -1,6 +1,10 @@
 """Telemetry ingest in batches: the same rules as :func:`services.ingest.handle_message`, with one
 transaction and a handful of bulk statements per batch instead of several statements per message.
 
+On PostgreSQL, heartbeats and receipts take the set-based fast path of :mod:`services.ingest_copy`
+(COPY into a staging table, one upsert per kind); elsewhere (SQLite: the demo) they take the ORM path
+below. Both store the same rows; ``handle_batch(..., fast=False)`` forces the ORM path (tests compare them).
+
 If the batch transaction fails for any reason, the batch is stored again message by message, so one
 poisonous message costs only itself.
 """
@@ -11,13 +15,14 @@ import logging
 from collections import defaultdict
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from nguon.devices.models import CommandRecord, Device, DeviceEvent, DeviceState, HeartbeatSample, PlayReceipt
 from nguon.devices.protocol import topics
 from nguon.devices.protocol.telemetry import Telemetry, TelemetryRejectedError, parse_telemetry
+from nguon.devices.services import ingest_copy
 from nguon.devices.services.ingest import (
     Outcome,
     dropped,
@@ -26,16 +31,22 @@ from nguon.devices.services.ingest import (
     optional_ts,
     record_status,
 )
+from nguon.devices.services.ingest_copy import DeviceRow, load_devices
+from nguon.devices.services.ingest_parse import parse_fast
 
 log = logging.getLogger("nguon.devices.ingest")
 CHUNK = 500
 OR_CHUNK = 100  # (device, seq) pairs per UPDATE: SQLite limits expression depth
+_PENDING = Outcome("dropped")
 
 
-def _heartbeats(devices: dict[str, Device], items: list[Telemetry], now: datetime) -> None:
+def _heartbeats(devices: dict[str, DeviceRow], items: list[Telemetry], now: datetime, *, fast: bool) -> None:
+    if fast:
+        ingest_copy.store_heartbeats(devices, items, now)
+        return
     latest = {t.device_id: t.message for t in items}  # the last one of each device wins
     DeviceState.objects.bulk_create(
-        [DeviceState(device=devices[d], last_heartbeat_at=now, heartbeat=m) for d, m in latest.items()],
+        [DeviceState(device_id=devices[d].pk, last_heartbeat_at=now, heartbeat=m) for d, m in latest.items()],
         update_conflicts=True,
         unique_fields=["device"],
         update_fields=["last_heartbeat_at", "heartbeat"],
@@ -43,7 +54,7 @@ def _heartbeats(devices: dict[str, Device], items: list[Telemetry], now: datetim
     bucket = heartbeat_bucket(now)
     HeartbeatSample.objects.bulk_create(
         [
-            HeartbeatSample(device=devices[d], bucket_start=bucket, received_at=now, data=m)
+            HeartbeatSample(device_id=devices[d].pk, bucket_start=bucket, received_at=now, data=m)
             for d, m in latest.items()
         ],
         ignore_conflicts=True,
@@ -57,8 +68,16 @@ def _heartbeats(devices: dict[str, Device], items: list[Telemetry], now: datetim
 
 
 def _receipts(
-    devices: dict[str, Device], items: list[tuple[int, Telemetry]], outcomes: list[Outcome], now: datetime
+    devices: dict[str, DeviceRow],
+    items: list[tuple[int, Telemetry]],
+    outcomes: list[Outcome],
+    now: datetime,
+    *,
+    fast: bool,
 ) -> None:
+    if fast:
+        ingest_copy.store_receipts(devices, items, outcomes, now)
+        return
     device_pks = {devices[item.device_id].pk for _, item in items}
     receipt_ids = {item.message["id"] for _, item in items}
     known = set(
@@ -69,7 +88,7 @@ def _receipts(
     new: list[PlayReceipt] = []
     for index, item in items:
         m, device = item.message, devices[item.device_id]
-        key = (device.pk, m["id"])
+        key: tuple[int, str] = (device.pk, m["id"])
         outcomes[index] = Outcome(
             "duplicate" if key in known else "stored",
             leaf=item.leaf,
@@ -81,7 +100,7 @@ def _receipts(
         known.add(key)
         new.append(
             PlayReceipt(
-                device=device,
+                device_id=device.pk,
                 receipt_id=m["id"],
                 item_id=m["item"],
                 media_sha256=m.get("media") or "",
@@ -98,11 +117,11 @@ def _receipts(
     PlayReceipt.objects.bulk_create(new, batch_size=CHUNK)
 
 
-def _events(devices: dict[str, Device], items: list[Telemetry], now: datetime) -> None:
+def _events(devices: dict[str, DeviceRow], items: list[Telemetry], now: datetime) -> None:
     DeviceEvent.objects.bulk_create(
         [
             DeviceEvent(
-                device=devices[t.device_id],
+                device_id=devices[t.device_id].pk,
                 kind=t.message["kind"],
                 occurred_at=optional_ts(t.message.get("ts")),
                 received_at=now,
@@ -137,35 +156,53 @@ def _events(devices: dict[str, Device], items: list[Telemetry], now: datetime) -
 
 
 def _store(
-    parsed: list[tuple[int, Telemetry]], devices: dict[str, Device], outcomes: list[Outcome], now: datetime
+    parsed: list[tuple[int, Telemetry]],
+    devices: dict[str, DeviceRow],
+    outcomes: list[Outcome],
+    now: datetime,
+    *,
+    fast: bool,
 ) -> None:
     by_leaf: dict[str, list[tuple[int, Telemetry]]] = defaultdict(list)
     for index, item in parsed:
         by_leaf[item.leaf].append((index, item))
-        outcomes[index] = Outcome("stored", leaf=item.leaf, device_id=item.device_id)
+        if item.leaf != topics.RECEIPT:  # _receipts gives each receipt its own (stored or duplicate)
+            outcomes[index] = Outcome("stored", leaf=item.leaf, device_id=item.device_id)
     with transaction.atomic():
         if by_leaf[topics.HEARTBEAT]:
-            _heartbeats(devices, [t for _, t in by_leaf[topics.HEARTBEAT]], now)
+            _heartbeats(devices, [t for _, t in by_leaf[topics.HEARTBEAT]], now, fast=fast)
         if by_leaf[topics.RECEIPT]:
-            _receipts(devices, by_leaf[topics.RECEIPT], outcomes, now)
+            _receipts(devices, by_leaf[topics.RECEIPT], outcomes, now, fast=fast)
         if by_leaf[topics.EVENT]:
             _events(devices, [t for _, t in by_leaf[topics.EVENT]], now)
-        for _, item in by_leaf[topics.STATUS]:  # in arrival order: online/offline pairs must not swap
-            record_status(devices[item.device_id], item.message, now)
+        if by_leaf[topics.STATUS]:
+            ids = [item.device_id for _, item in by_leaf[topics.STATUS]]
+            full = Device.objects.in_bulk(ids, field_name="device_id")
+            for _, item in by_leaf[topics.STATUS]:  # in arrival order: online/offline pairs must not swap
+                record_status(full[item.device_id], item.message, now)
 
 
-def handle_batch(messages: list[tuple[str, bytes]], *, now: datetime | None = None) -> list[Outcome]:
-    """Validate and store a batch of messages; one outcome per message, in order. Never raises for bad input."""
+def handle_batch(
+    messages: list[tuple[str, bytes]], *, now: datetime | None = None, fast: bool | None = None
+) -> list[Outcome]:
+    """Validate and store a batch of messages; one outcome per message, in order. Never raises for bad input.
+
+    ``fast`` chooses the set-based PostgreSQL path (default: on PostgreSQL) or the ORM path."""
     now = now or timezone.now()
-    outcomes: list[Outcome] = [Outcome("dropped") for _ in messages]
+    if fast is None:
+        fast = connection.vendor == "postgresql"
+    outcomes: list[Outcome] = [_PENDING] * len(messages)  # every slot is replaced below
+    parse = parse_fast if fast else parse_telemetry
     parsed: list[tuple[int, Telemetry]] = []
     for index, (topic, payload) in enumerate(messages):
         try:
-            parsed.append((index, parse_telemetry(topic, payload)))
+            parsed.append((index, parse(topic, payload)))
         except TelemetryRejectedError as error:
             outcomes[index] = dropped(error.reason, topic, error.detail)
+        except RecursionError:  # JSON nested too deep for the parser: bad input like any other
+            outcomes[index] = dropped("not-json", topic, "nested too deeply")
     ids = {item.device_id for _, item in parsed}
-    devices = {d.device_id: d for d in Device.objects.filter(device_id__in=ids)} if ids else {}
+    devices = load_devices(ids) if ids else {}
     known: list[tuple[int, Telemetry]] = []
     for index, item in parsed:
         if item.device_id in devices:
@@ -175,7 +212,7 @@ def handle_batch(messages: list[tuple[str, bytes]], *, now: datetime | None = No
     if not known:
         return outcomes
     try:
-        _store(known, devices, outcomes, now)
+        _store(known, devices, outcomes, now, fast=fast)
     except Exception:  # fall back: store what can be stored, one message at a time
         log.exception("ingest: batch of %d failed; storing its messages one by one", len(known))
         for index, _ in known:
