@@ -1,12 +1,12 @@
 """Cheap validators for everything the feeds and the public API serve: strong ETags, Last-Modified,
 ``If-None-Match`` → 304 and one caching policy.
 
-A list's ETag is derived from one aggregate query over its filtered set — how many bulletins, the latest
-live-revision time (``distributed_at``), the latest publication of any translation into the section's
-language, the latest withdrawal of any bulletin — plus what was asked (format, filters, page). Nothing is rendered to
-compute it, so a revalidation costs one query. Every change the public can see moves one of these: a
-new bulletin or a correction sets ``distributed_at`` to now, a translation published again sets its
-``published_at``, a withdrawal sets ``withdrawn_at`` and shrinks the set, a stale translation shrinks it.
+A list's ETag is a hash of what was asked (format, filters, page) and of the **public-data version**
+(:class:`~nguon.feeds.models.PublicVersion`), a number moved on every change the public can see: a
+bulletin distributed (new or corrected — which also makes its translations stale), withdrawn, a
+translation published or taken off, a category or unit saved. Its ``Last-Modified`` is when the version
+last moved. Nothing is rendered or aggregated to compute them: a revalidation is one primary-key read.
+A single item's ETag is its own (revision, language, last update).
 """
 
 from __future__ import annotations
@@ -15,15 +15,11 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Max, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-from nguon.content.choices import Status
-from nguon.content.models import Bulletin
-from nguon.translations.choices import TranslationStatus
-from nguon.translations.models import Translation
+from nguon.feeds.models import PUBLIC_VERSION_ID, PublicVersion
 
 #: Bump when a representation changes shape, so caches holding the old one revalidate to the new one.
 FORMAT_VERSION = "1"
@@ -32,40 +28,20 @@ CACHE_CONTROL = "public, max-age=60"
 
 @dataclass(frozen=True)
 class Stamp:
-    """What identifies the state of a set of public bulletins: its size and when it last changed."""
+    """The state of the public data: its version number and when it last changed."""
 
-    count: int
+    number: int
     last_modified: datetime | None
 
     @property
     def key(self) -> str:
-        return f"{self.count}@{self.last_modified.isoformat() if self.last_modified else '-'}"
+        return f"v{self.number}"
 
 
-def stamp_of(bulletins: QuerySet[Bulletin], *, language: str) -> Stamp:
-    """The :class:`Stamp` of ``bulletins`` (a section's queryset) in ``language``: one aggregate query."""
-    # Both are uncorrelated (evaluated once per query, off the (language, status) and status indexes): a
-    # translation published or a bulletin withdrawn outside the section only costs a spurious 200.
-    translated = (
-        Translation.objects.filter(
-            language=language, status=TranslationStatus.PUBLISHED, published_at__isnull=False
-        )
-        .order_by("-published_at")
-        .values("published_at")[:1]
-    )
-    withdrawn = (
-        Bulletin.objects.filter(status=Status.WITHDRAWN, withdrawn_at__isnull=False)
-        .order_by("-withdrawn_at")
-        .values("withdrawn_at")[:1]
-    )
-    row = bulletins.order_by().aggregate(
-        count=Count("pk"),
-        distributed=Max("distributed_at"),
-        translated=Max(Subquery(translated)),
-        withdrawn=Max(Subquery(withdrawn)),
-    )
-    times = [t for t in (row["distributed"], row["translated"], row["withdrawn"]) if t is not None]
-    return Stamp(count=int(row["count"] or 0), last_modified=max(times) if times else None)
+def public_stamp() -> Stamp:
+    """The current :class:`Stamp` of the public data: one primary-key read (version 0 without a row)."""
+    row = PublicVersion.objects.filter(pk=PUBLIC_VERSION_ID).values_list("number", "changed_at").first()
+    return Stamp(number=0, last_modified=None) if row is None else Stamp(number=row[0], last_modified=row[1])
 
 
 def make_etag(*parts: object) -> str:

@@ -60,7 +60,7 @@ def _serve(
         section = _section(request, lang)
     except SectionError as error:
         return _refuse(error)
-    stamp = freshness.stamp_of(section.bulletins(), language=section.language)
+    stamp = freshness.public_stamp()
     etag = freshness.make_etag(kind, section.language, sorted(section.query.items()), stamp.key)
     cached = freshness.not_modified(request, etag, stamp.last_modified)
     if cached is not None:

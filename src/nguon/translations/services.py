@@ -23,6 +23,7 @@ from nguon.content.models import Bulletin
 from nguon.content.services.notifications import notify
 from nguon.core import access, audit
 from nguon.core.text import nfc
+from nguon.feeds.services import bump_public_version
 from nguon.translations.choices import TranslationStatus
 from nguon.translations.machine import MachineTranslationError, TranslationEngine, configured_engine
 from nguon.translations.models import Translation
@@ -138,6 +139,7 @@ def save_draft(*, actor: Any, translation: Translation, text: TranslationText) -
         if _person(actor) is not None:
             t.translator = actor
         t.save()
+        bump_public_version(when=before["status"] == TranslationStatus.PUBLISHED)
         _record(actor, "save", t, before)
     return t
 
@@ -158,6 +160,7 @@ def bring_up_to_date(*, actor: Any, translation: Translation, text: TranslationT
         if _person(actor) is not None:
             t.translator = actor
         t.save()
+        bump_public_version(when=before["status"] == TranslationStatus.PUBLISHED)
         _record(actor, "update_source", t, before)
     return t
 
@@ -209,6 +212,7 @@ def publish(*, actor: Any, translation: Translation, confirm_machine: bool = Fal
         t.published_at = timezone.now()
         t.published_by = _person(actor)
         t.save()
+        bump_public_version()
         _record(actor, "publish", t, before, machine_confirmed=bool(t.is_machine and confirm_machine))
         if t.translator is not None:
             notify(
@@ -232,6 +236,7 @@ def unpublish(*, actor: Any, translation: Translation, reason: str = "") -> Tran
         before = audit.snapshot(t, _FIELDS)
         t.status = TranslationStatus.DRAFT
         t.save()
+        bump_public_version()
         _record(actor, "unpublish", t, before, reason=nfc(reason))
     return t
 
@@ -283,6 +288,7 @@ def machine_draft(
         t.source_revision = live
         t.status = TranslationStatus.DRAFT
         t.save()
+        bump_public_version(when=before["status"] == TranslationStatus.PUBLISHED)
         _record(actor, "machine_draft", t, before)
     return t
 
