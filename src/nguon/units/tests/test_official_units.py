@@ -123,3 +123,10 @@ def test_import_repairs_a_changed_unit():
     summary = import_official_units(actor=SystemActor("tests"))
     assert summary.updated == 1
     assert AdministrativeUnit.objects.get(path="19/05569/").full_name == "Xã Định Hóa"
+
+
+def test_cli_import_runs_quietly_at_verbosity_0():
+    out, err = io.StringIO(), io.StringIO()
+    call_command("units", "import", verbosity=0, stdout=out, stderr=err)  # the disabled bar once had no desc
+    assert AdministrativeUnit.objects.filter(code="05569", is_current=True).exists()
+    assert "Traceback" not in err.getvalue()

@@ -49,10 +49,12 @@ class Command(BaseCommand):
 
     def _import(self, **options: Any) -> None:
         bar: tqdm[Any] | None = None
+        current = ""  # a disabled bar keeps no ``desc``: the stage is remembered here
 
         def progress(stage: str, done: int, total: int) -> None:
-            nonlocal bar
-            if bar is None or bar.desc != stage:
+            nonlocal bar, current
+            if bar is None or current != stage:
+                current = stage
                 if bar is not None:
                     bar.close()
                 bar = tqdm(
