@@ -29,9 +29,11 @@ class CommandHandler:
             handler(command)
         except Exception as error:  # one bad command must not stop the agent
             log.exception("command #%d %s failed", command.seq, command.type)
-            agent.event("error", seq=command.seq, command=command.type, detail=str(error))
+            agent.event(
+                "error", seq=command.seq, group=command.group, command=command.type, detail=str(error)
+            )
             return
-        agent.event("command-accepted", seq=command.seq, command=command.type)
+        agent.event("command-accepted", seq=command.seq, group=command.group, command=command.type)
 
     # -- content ---------------------------------------------------------------------------------------
     def _manifest_changed(self, command: Command) -> None:

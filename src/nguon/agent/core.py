@@ -30,7 +30,7 @@ from nguon.agent.fetch import FetchError, ServerClient
 from nguon.agent.player import EMERGENCY, LIVE, SCHEDULED, Player, make_receipt
 from nguon.agent.sinks import Sink
 from nguon.agent.storage import AgentStorage
-from nguon.devices.protocol import PROTOCOL_LEVEL
+from nguon.devices.protocol import MESSAGE_VERSION, PROTOCOL_LEVEL
 from nguon.devices.protocol import topics as t
 from nguon.devices.protocol.bundle import Bundle
 from nguon.devices.protocol.commands import Command, CommandRefusedError, CommandVerifier, encode
@@ -80,6 +80,7 @@ class Agent:
             public_key=self.public_key,
             sequences=FileSequenceStore(state_dir / "seq.json"),
             clock=self.now,
+            groups=frozenset({bundle.command_group} - {""}),
         )
         self.player = Player(
             device=self.device,
@@ -150,7 +151,10 @@ class Agent:
         if str(reason) != "Success":
             log.error("broker refused the connection: %s", reason)
             return
-        client.subscribe([(t.topic(self.device, t.COMMAND), 1), (t.topic(self.device, t.ACK), 1)])
+        subscriptions = [(t.topic(self.device, t.COMMAND), 1), (t.topic(self.device, t.ACK), 1)]
+        if self.bundle.command_group:  # protocol level 2: the group's commands too
+            subscriptions.append((t.group_topic(self.bundle.command_group), 1))
+        client.subscribe(subscriptions)
         self.publish(t.STATUS, status_message(self.device, "online", self.now()), retain=True)
         self.connected.set()
         self._next_heartbeat = 0.0
@@ -174,6 +178,7 @@ class Agent:
             self.event(
                 "command-refused",
                 seq=refusal.seq,
+                group=refusal.group,
                 command=refusal.type,
                 reason=refusal.reason,
                 detail=refusal.detail,
@@ -351,7 +356,7 @@ class Agent:
                 "emergency": current.kind == EMERGENCY,
             }
         return {
-            "v": PROTOCOL_LEVEL,
+            "v": MESSAGE_VERSION,
             "device": self.device,
             "ts": format_ts(self.now()),
             "protocol": PROTOCOL_LEVEL,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from nguon.agent.sinks import FAILED, Sink
-from nguon.devices.protocol import PROTOCOL_LEVEL
+from nguon.devices.protocol import MESSAGE_VERSION
 from nguon.devices.protocol.timestamps import format_ts
 
 log = logging.getLogger("nguon.agent")
@@ -37,7 +37,7 @@ def make_receipt(
     detail: str = "",
 ) -> dict[str, Any]:
     receipt: dict[str, Any] = {
-        "v": PROTOCOL_LEVEL,
+        "v": MESSAGE_VERSION,
         "device": device,
         "id": str(uuid.uuid4()),
         "item": item["id"],

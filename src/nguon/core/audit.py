@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -69,6 +69,18 @@ def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(_canonical(event)).hexdigest()
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One event for :func:`record_many`."""
+
+    action: str
+    target: models.Model | None = None
+    unit: Any = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    target_label: str | None = None
+
+
 def record(
     *,
     actor: Any,
@@ -80,6 +92,15 @@ def record(
     target_label: str | None = None,
 ) -> AuditEvent:
     """Append one event. Must run inside the caller's transaction (services are atomic)."""
+    entry = Entry(action, target, unit, before, after, target_label)
+    return record_many(actor=actor, entries=[entry])[0]
+
+
+def record_many(*, actor: Any, entries: Sequence[Entry]) -> list[AuditEvent]:
+    """Append several events by one actor at once (a fan-out to many communes, say): one lock on the
+    chain head and one INSERT, chained exactly as if recorded one by one, in ``entries`` order."""
+    if not entries:
+        return []
     ctx = request_context.current()
     if isinstance(actor, SystemActor):
         actor_id, actor_label = None, f"[{actor.label}]"
@@ -92,30 +113,43 @@ def record(
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             id=1, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
         )
-        event = AuditEvent(
-            seq=head.last_seq + 1,
-            occurred_at=timezone.now(),
-            actor_id=actor_id,
-            actor_label=actor_label[:200],
-            action=action,
-            target_type=target._meta.label_lower if target is not None else "",
-            target_id=str(target.pk) if target is not None and target.pk is not None else "",
-            target_label=(
-                target_label if target_label is not None else str(target) if target is not None else ""
-            )[:300],
-            unit_path=getattr(unit, "path", "") or "",
-            unit_label=str(unit) if unit is not None else "",
-            before=_json_safe(before),
-            after=_json_safe(after),
-            ip_address=ctx.ip_address,
-            request_id=ctx.request_id,
-            prev_hash=head.last_hash,
-        )
-        event.hash = compute_hash(event)
-        event.save(force_insert=True)
-        head.last_seq, head.last_hash = event.seq, event.hash
+        events = []
+        seq, prev_hash, now = head.last_seq, head.last_hash, timezone.now()
+        for entry in entries:
+            target = entry.target
+            seq += 1
+            event = AuditEvent(
+                seq=seq,
+                occurred_at=now,
+                actor_id=actor_id,
+                actor_label=actor_label[:200],
+                action=entry.action,
+                target_type=target._meta.label_lower if target is not None else "",
+                target_id=str(target.pk) if target is not None and target.pk is not None else "",
+                target_label=(
+                    entry.target_label
+                    if entry.target_label is not None
+                    else str(target)
+                    if target is not None
+                    else ""
+                )[:300],
+                unit_path=getattr(entry.unit, "path", "") or "",
+                unit_label=str(entry.unit) if entry.unit is not None else "",
+                before=_json_safe(entry.before),
+                after=_json_safe(entry.after),
+                ip_address=ctx.ip_address,
+                request_id=ctx.request_id,
+                prev_hash=prev_hash,
+            )
+            event.hash = prev_hash = compute_hash(event)
+            events.append(event)
+        if len(events) == 1:
+            events[0].save(force_insert=True)
+        else:
+            AuditEvent.objects.bulk_create(events)
+        head.last_seq, head.last_hash = seq, prev_hash
         head.save(update_fields=["last_seq", "last_hash"])
-    return event
+    return events
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,18 @@ import base64
 import hashlib
 import hmac
 import secrets
+from typing import NamedTuple
 
 MQTT_ITERATIONS = 1000  # the passwords are 256 random bits: the KDF's cost is not what protects them
 SALT_BYTES = 12
+
+
+class ActiveCredential(NamedTuple):
+    """What the broker needs of a device's active credential (Mosquitto files, embedded broker)."""
+
+    device_id: str
+    password_hash: str  # Mosquitto's $7$ form
+    command_group: str = ""  # protocol level 2: the group topic it may read too
 
 
 def new_secret() -> str:

@@ -7,9 +7,9 @@ replace Mosquitto's ``passwd`` and ``acl`` (see :mod:`nguon.devices.broker_confi
   give ``NGUON_MQTT_PASSWORD``; a device must give the password of its active credential, checked
   against the ``$7$`` hash in the database at every connection, so provisioning and revoking take effect
   at once (no file to rewrite, no reload).
-- :class:`DeviceTopicPlugin`: a device may subscribe to and receive only its own ``cmd`` and ``ack``, and
-  publish only its own ``tele/…`` and ``status``; the server account may use ``nguon/v1/#``. Everything
-  else is refused.
+- :class:`DeviceTopicPlugin`: a device may subscribe to and receive only its own ``cmd`` and ``ack`` and
+  the command topic of the group its credential names (protocol level 2), and publish only its own
+  ``tele/…`` and ``status``; the server account may use ``nguon/v1/#``. Everything else is refused.
 
 It is for development and demos: amqtt is about ten times slower than Mosquitto and keeps no state across
 restarts. Production uses Mosquitto.
@@ -30,7 +30,7 @@ from amqtt.contexts import Action  # type: ignore[import-untyped]
 from amqtt.plugins.base import BaseAuthPlugin, BaseTopicPlugin  # type: ignore[import-untyped]
 from amqtt.session import Session  # type: ignore[import-untyped]
 
-from nguon.devices.credentials import check_mosquitto_hash
+from nguon.devices.credentials import ActiveCredential, check_mosquitto_hash
 from nguon.devices.protocol import topics
 
 logger = logging.getLogger("nguon.devices.broker")
@@ -40,12 +40,12 @@ DEFAULT_PORT = (
 )
 MAX_SIMULATED = 20_000
 
-#: ``device_id`` → its active Mosquitto hash, or None. Called in a worker thread (it may use the database).
-CredentialLookup = Callable[[str], "str | None"]
+#: ``device_id`` → its active credential, or None. Called in a worker thread (it may use the database).
+CredentialLookup = Callable[[str], "ActiveCredential | None"]
 
 
-def registry_lookup(device_id: str) -> str | None:
-    """The device's active MQTT password hash from the registry (Django must be set up)."""
+def registry_lookup(device_id: str) -> ActiveCredential | None:
+    """The device's active MQTT password hash and command group from the registry (Django must be set up)."""
     from django.db import close_old_connections, connection
 
     from nguon.devices.models import DeviceCredential
@@ -56,13 +56,14 @@ def registry_lookup(device_id: str) -> str | None:
     if tidy:
         close_old_connections()
     try:
-        return (
+        row = (
             DeviceCredential.objects.filter(
                 device__device_id=device_id, revoked_at__isnull=True, device__retired_on__isnull=True
             )
-            .values_list("mqtt_password_hash", flat=True)
+            .values_list("mqtt_password_hash", "command_group")
             .first()
         )
+        return ActiveCredential(device_id, *row) if row else None
     finally:
         if tidy:
             close_old_connections()
@@ -75,6 +76,9 @@ class Rules:
     server_username: str
     server_password: str = field(repr=False)
     lookup: CredentialLookup = registry_lookup
+    #: device → the command group of the credential it connected with (a group changes only with a new
+    #: credential, so with a new connection).
+    groups: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def check_password(self, username: str | None, password: str | None) -> bool:
         if not username:
@@ -85,8 +89,11 @@ class Rules:
             )
         if not topics.is_device_id(username):
             return False
-        hashed = self.lookup(username)
-        return bool(hashed) and check_mosquitto_hash(password or "", hashed or "")
+        credential = self.lookup(username)
+        if credential is None or not check_mosquitto_hash(password or "", credential.password_hash):
+            return False
+        self.groups[username] = credential.command_group
+        return True
 
     def may(self, username: str | None, topic: str, action: Action) -> bool:
         """The ACL. ``topic`` is a topic name (publish, receive) or a filter (subscribe)."""
@@ -98,7 +105,10 @@ class Rules:
             return False
         if action in (Action.SUBSCRIBE, Action.RECEIVE):
             # Exact topics only: a wildcard filter would reach other devices' topics.
-            return topic in {topics.topic(username, leaf) for leaf in topics.DEVICE_SUBSCRIBES}
+            group = self.groups.get(username, "")
+            return topic in {topics.topic(username, leaf) for leaf in topics.DEVICE_SUBSCRIBES} or (
+                bool(group) and topic == topics.group_topic(group)
+            )
         parsed = topics.parse(topic)
         return (
             parsed is not None

@@ -26,7 +26,7 @@ import aiomqtt
 from nguon.agent import FIRMWARE
 from nguon.agent.fetch import FetchError, ServerClient
 from nguon.agent.player import make_receipt
-from nguon.devices.protocol import PROTOCOL_LEVEL
+from nguon.devices.protocol import MESSAGE_VERSION, PROTOCOL_LEVEL
 from nguon.devices.protocol import topics as t
 from nguon.devices.protocol.bundle import Bundle
 from nguon.devices.protocol.commands import Command, CommandRefusedError, CommandVerifier, encode
@@ -76,6 +76,7 @@ class VirtualDevice:
             device_id=self.device,
             public_key=VerifyKey.from_b64(bundle.server_public_key),
             sequences=MemorySequenceStore(),
+            groups=frozenset({bundle.command_group} - {""}),
         )
         self.server = ServerClient(bundle)
         self.manifest: dict[str, Any] | None = None
@@ -104,7 +105,7 @@ class VirtualDevice:
 
     def _heartbeat(self) -> dict[str, Any]:
         return {
-            "v": PROTOCOL_LEVEL,
+            "v": MESSAGE_VERSION,
             "device": self.device,
             "ts": format_ts(utc_now()),
             "protocol": PROTOCOL_LEVEL,
@@ -202,7 +203,7 @@ class VirtualDevice:
         latency = (utc_now() - command.ts).total_seconds()
         self.stats.command_latency.setdefault(command.type, []).append(latency)
         self.stats.counts[f"command:{command.type}"] += 1
-        await self._event("command-accepted", seq=command.seq, command=command.type)
+        await self._event("command-accepted", seq=command.seq, group=command.group, command=command.type)
         if command.type == "manifest-changed":
             await self._sync()
         elif command.type in {"emergency-start", "play-now"}:
@@ -237,7 +238,13 @@ class VirtualDevice:
             command = self.verifier.verify(payload)
         except CommandRefusedError as refusal:
             self.stats.counts[f"refused:{refusal.reason}"] += 1
-            await self._event("command-refused", seq=refusal.seq, command=refusal.type, reason=refusal.reason)
+            await self._event(
+                "command-refused",
+                seq=refusal.seq,
+                group=refusal.group,
+                command=refusal.type,
+                reason=refusal.reason,
+            )
             return
         await self._command(command)
 
@@ -287,9 +294,10 @@ class VirtualDevice:
                 ) as client:
                     self._client = client
                     self.stats.counts["connects"] += 1
-                    await client.subscribe(
-                        [(t.topic(self.device, t.COMMAND), 1), (t.topic(self.device, t.ACK), 1)]
-                    )
+                    subscriptions = [(t.topic(self.device, t.COMMAND), 1), (t.topic(self.device, t.ACK), 1)]
+                    if self.bundle.command_group:  # protocol level 2
+                        subscriptions.append((t.group_topic(self.bundle.command_group), 1))
+                    await client.subscribe(subscriptions)
                     await self._send(
                         t.STATUS, status_message(self.device, "online", utc_now()), droppable=False
                     )

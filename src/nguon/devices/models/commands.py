@@ -14,14 +14,20 @@ from nguon.devices.choices import CommandType
 class CommandRecord(models.Model):
     """One signed command to one device: ``envelope`` is exactly what was published.
 
-    ``seq`` grows per device (``Device.last_command_seq``). The device answers with a
+    ``seq`` grows per device (``Device.last_command_seq``), or, for a group command (``group`` set: one
+    envelope published once on the group's topic, one record per device that holds the group), per
+    group (``CommandGroup.last_seq``). The device answers with a
     ``command-accepted`` or ``command-refused`` event, which fills ``accepted_at`` or ``refused_at`` and
     ``refusal_reason``; ``published_at`` stays empty when the broker could not be reached.
     """
 
     access_scope: ClassVar[Scope] = Scope(unit_path="device__unit__path")
 
-    device = models.ForeignKey("devices.Device", on_delete=models.CASCADE, related_name="commands")
+    #: No index of its own: the unique (device, group, seq) constraint starts with it.
+    device = models.ForeignKey(
+        "devices.Device", on_delete=models.CASCADE, related_name="commands", db_index=False
+    )
+    group = models.CharField(max_length=48, blank=True)
     seq = models.PositiveBigIntegerField()
     type = models.CharField("lệnh", max_length=20, choices=CommandType.choices)
     body = models.JSONField(default=dict)
@@ -36,12 +42,30 @@ class CommandRecord(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     refused_at = models.DateTimeField(null=True, blank=True)
     refusal_reason = models.CharField(max_length=64, blank=True)
+    #: The records of one fan-out (``send_commands``) share it: they are published and stamped together.
+    batch = models.UUIDField(null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = "lệnh điều khiển"
         verbose_name_plural = "lệnh điều khiển"
         ordering = ("device", "-seq")
-        constraints = (models.UniqueConstraint(fields=["device", "seq"], name="devices_command_unique_seq"),)
+        constraints = (
+            models.UniqueConstraint(fields=["device", "group", "seq"], name="devices_command_unique_seq"),
+        )
 
     def __str__(self) -> str:
         return f"{self.device_id} #{self.seq} {self.type}"
+
+
+class CommandGroup(models.Model):
+    """The sequence counter of one command group (protocol level 2): ``g-<unit code>-<mode>``."""
+
+    key = models.CharField(max_length=48, primary_key=True)
+    last_seq = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "nhóm lệnh"
+        verbose_name_plural = "nhóm lệnh"
+
+    def __str__(self) -> str:
+        return f"{self.key} #{self.last_seq}"

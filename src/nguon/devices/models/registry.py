@@ -132,6 +132,9 @@ class DeviceCredential(models.Model):
     issued_at = models.DateTimeField()
     issued_by = models.CharField(max_length=200)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    #: Protocol level 2: the group written in this credential's bundle; the broker lets the device read
+    #: that group's command topic, and a group command reaches exactly the devices holding it.
+    command_group = models.CharField(max_length=48, blank=True, db_index=True)
 
     class Meta:
         verbose_name = "thông tin xác thực thiết bị"

@@ -25,6 +25,8 @@ class Bundle:
     server_public_key: str
     issued_at: str
     heartbeat_s: int
+    command_group: str = ""
+    """Protocol level 2: the group whose command topic the device reads too ("" for none)."""
 
     def to_dict(self) -> dict[str, Any]:
         data = {
@@ -44,6 +46,8 @@ class Bundle:
             "issued_at": self.issued_at,
             "heartbeat_s": self.heartbeat_s,
         }
+        if self.command_group:
+            data["command_group"] = self.command_group
         validate("bundle", data)
         return data
 
@@ -64,6 +68,7 @@ class Bundle:
             server_public_key=data["server_public_key"],
             issued_at=data["issued_at"],
             heartbeat_s=data["heartbeat_s"],
+            command_group=data.get("command_group", ""),
         )
 
     @classmethod

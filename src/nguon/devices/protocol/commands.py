@@ -3,8 +3,9 @@
 A device accepts a command only when all of these hold, checked in this order; the first failure is
 the refusal reason it reports: ``malformed`` (not JSON, too large, or against the schema),
 ``unsupported-version``, ``unsigned``, ``forged`` (bad signature), ``misaddressed`` (another device's
-id), ``stale`` (``ts`` further than the window from the device's clock) and ``replayed`` (``seq`` not
-above the last accepted one). The sequence number is stored before the command is carried out.
+id, or a group the device was not provisioned into), ``stale`` (``ts`` further than the window from the
+device's clock) and ``replayed`` (``seq`` not above the last accepted one of its stream: the device's own
+commands, or that group's). The sequence number is stored before the command is carried out.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from nguon.devices.protocol import PROTOCOL_LEVEL, SUPPORTED_LEVELS
+from nguon.devices.protocol import MESSAGE_VERSION, SUPPORTED_LEVELS
 from nguon.devices.protocol.canonical import canonical_json
 from nguon.devices.protocol.keys import SigningKey, VerifyKey
-from nguon.devices.protocol.replay import SequenceStore
+from nguon.devices.protocol.replay import DEVICE_STREAM, SequenceStore
 from nguon.devices.protocol.timestamps import format_ts, parse_ts, utc_now
 from nguon.devices.protocol.validation import MessageInvalidError, validate
 
@@ -59,18 +60,22 @@ def signing_input(envelope: dict[str, Any]) -> bytes:
 def sign_command(
     key: SigningKey,
     *,
-    device: str,
+    device: str = "",
+    group: str = "",
     seq: int,
     type: str,
     body: dict[str, Any],
     ts: datetime | None = None,
     check: bool = True,
 ) -> dict[str, Any]:
-    """A complete, signed command envelope, validated against the schema before it leaves unless
-    ``check`` is off (a fan-out validates its first envelope and signs the others without re-checking)."""
+    """A complete, signed command envelope for one ``device`` or, from protocol level 2, one ``group``,
+    validated against the schema before it leaves unless ``check`` is off (a fan-out validates its first
+    envelope and signs the others without re-checking)."""
+    if bool(device) == bool(group):
+        raise ValueError("a command is addressed to a device or to a group")
     envelope: dict[str, Any] = {
-        "v": PROTOCOL_LEVEL,
-        "device": device,
+        "v": MESSAGE_VERSION,
+        **({"device": device} if device else {"group": group}),
         "seq": seq,
         "ts": format_ts(ts or utc_now()),
         "type": type,
@@ -96,23 +101,34 @@ class Command:
     ts: datetime
     type: str
     body: dict[str, Any]
+    group: str = ""
+    """The group of a group command ("" for the device's own); ``seq`` counts within it."""
 
 
 class CommandRefusedError(Exception):
     """The command was refused; ``reason`` is one of :data:`REFUSAL_REASONS`."""
 
     def __init__(
-        self, reason: str, detail: str = "", *, seq: int | None = None, type: str | None = None
+        self,
+        reason: str,
+        detail: str = "",
+        *,
+        seq: int | None = None,
+        type: str | None = None,
+        group: str | None = None,
     ) -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
         self.seq = seq
         self.type = type
+        self.group = group
 
 
 class CommandVerifier:
-    """The device side: checks every incoming command and remembers the last accepted sequence."""
+    """The device side: checks every incoming command and remembers the last accepted sequence of each
+    stream. ``groups`` are the command groups the device was provisioned into (the bundle's
+    ``command_group``; empty at protocol level 1)."""
 
     def __init__(
         self,
@@ -122,8 +138,10 @@ class CommandVerifier:
         sequences: SequenceStore,
         window: timedelta = DEFAULT_WINDOW,
         clock: Callable[[], datetime] = utc_now,
+        groups: frozenset[str] = frozenset(),
     ) -> None:
         self.device_id = device_id
+        self.groups = groups
         self.public_key = public_key
         self.sequences = sequences
         self.window = window
@@ -141,37 +159,39 @@ class CommandVerifier:
             raise CommandRefusedError("malformed", "not a JSON object")
         seq = envelope.get("seq") if isinstance(envelope.get("seq"), int) else None
         kind = envelope.get("type") if isinstance(envelope.get("type"), str) else None
+        group = envelope.get("group") if isinstance(envelope.get("group"), str) else None
+
+        def refuse(reason: str, detail: str = "") -> CommandRefusedError:
+            return CommandRefusedError(reason, detail, seq=seq, type=kind, group=group)
+
         if envelope.get("v") not in SUPPORTED_LEVELS:
-            raise CommandRefusedError("unsupported-version", f"v={envelope.get('v')!r}", seq=seq, type=kind)
+            raise refuse("unsupported-version", f"v={envelope.get('v')!r}")
         if not envelope.get("sig"):
-            raise CommandRefusedError("unsigned", seq=seq, type=kind)
+            raise refuse("unsigned")
         try:
             validate("command", envelope)
         except MessageInvalidError as error:
-            raise CommandRefusedError("malformed", str(error), seq=seq, type=kind) from None
+            raise refuse("malformed", str(error)) from None
         if not self.public_key.verify_b64(envelope["sig"], signing_input(envelope)):
-            raise CommandRefusedError("forged", "signature does not verify", seq=seq, type=kind)
-        if envelope["device"] != self.device_id:
-            raise CommandRefusedError("misaddressed", f"for {envelope['device']}", seq=seq, type=kind)
+            raise refuse("forged", "signature does not verify")
+        if group is None and envelope["device"] != self.device_id:
+            raise refuse("misaddressed", f"for {envelope['device']}")
+        if group is not None and group not in self.groups:
+            raise refuse("misaddressed", f"for group {group}")
+        stream = group or DEVICE_STREAM
         ts = parse_ts(envelope["ts"])
         window = TIME_SYNC_WINDOW if kind == "time-sync" else self.window
         skew = abs(self.clock() - ts)
         if skew > window:
-            raise CommandRefusedError(
-                "stale", f"{int(skew.total_seconds())} s from the device clock", seq=seq, type=kind
-            )
-        if envelope["seq"] <= self.sequences.last():
-            raise CommandRefusedError(
-                "replayed",
-                f"seq {envelope['seq']} ≤ last accepted {self.sequences.last()}",
-                seq=seq,
-                type=kind,
-            )
-        self.sequences.advance(envelope["seq"])
+            raise refuse("stale", f"{int(skew.total_seconds())} s from the device clock")
+        if envelope["seq"] <= self.sequences.last(stream):
+            raise refuse("replayed", f"seq {envelope['seq']} ≤ last accepted {self.sequences.last(stream)}")
+        self.sequences.advance(envelope["seq"], stream)
         return Command(
-            device=envelope["device"],
+            device=self.device_id,
             seq=envelope["seq"],
             ts=ts,
             type=envelope["type"],
             body=envelope["body"],
+            group=group or "",
         )

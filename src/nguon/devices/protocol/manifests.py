@@ -10,7 +10,7 @@ import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
-from nguon.devices.protocol import PROTOCOL_LEVEL
+from nguon.devices.protocol import MESSAGE_VERSION
 from nguon.devices.protocol.commands import signing_input
 from nguon.devices.protocol.keys import SigningKey, VerifyKey
 from nguon.devices.protocol.timestamps import format_ts, parse_ts
@@ -42,7 +42,7 @@ def build_manifest(
 ) -> dict[str, Any]:
     """The unsigned manifest (what the server stores); items in :func:`ordered` order."""
     return {
-        "v": PROTOCOL_LEVEL,
+        "v": MESSAGE_VERSION,
         "device": device,
         "version": version,
         "generated_at": format_ts(generated_at),

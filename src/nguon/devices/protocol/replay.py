@@ -1,4 +1,9 @@
-"""The device's memory of the last command sequence number it accepted, kept across restarts."""
+"""The device's memory of the last command sequence number it accepted, kept across restarts.
+
+Sequences count per *stream*: ``""`` for the commands addressed to the device itself, and the group id
+for group commands (protocol level 2), which the server numbers per group. Commands of different streams
+travel on different topics, and MQTT keeps order only within one topic.
+"""
 
 from __future__ import annotations
 
@@ -8,26 +13,28 @@ import threading
 from pathlib import Path
 from typing import Protocol
 
+DEVICE_STREAM = ""
+
 
 class SequenceStore(Protocol):
-    def last(self) -> int: ...
+    def last(self, stream: str = DEVICE_STREAM) -> int: ...
 
-    def advance(self, seq: int) -> None: ...
+    def advance(self, seq: int, stream: str = DEVICE_STREAM) -> None: ...
 
 
 class MemorySequenceStore:
     """For tests and simulators that do not restart."""
 
     def __init__(self, last: int = 0) -> None:
-        self._last = last
+        self._last: dict[str, int] = {DEVICE_STREAM: last}
 
-    def last(self) -> int:
-        return self._last
+    def last(self, stream: str = DEVICE_STREAM) -> int:
+        return self._last.get(stream, 0)
 
-    def advance(self, seq: int) -> None:
-        if seq <= self._last:
+    def advance(self, seq: int, stream: str = DEVICE_STREAM) -> None:
+        if seq <= self.last(stream):
             raise ValueError("sequence numbers only go up")
-        self._last = seq
+        self._last[stream] = seq
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -46,21 +53,27 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 class FileSequenceStore:
-    """``{"last_seq": n}`` in one small file, written atomically *before* the command is carried out."""
+    """``{"last_seq": n, "groups": {"g-…": m}}`` in one small file, written atomically *before* the
+    command is carried out (a file from level 1, without ``groups``, reads as it was)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
-        self._last = 0
+        self._last: dict[str, int] = {DEVICE_STREAM: 0}
         if path.exists():
-            self._last = int(json.loads(path.read_text("utf-8")).get("last_seq", 0))
+            data = json.loads(path.read_text("utf-8"))
+            self._last[DEVICE_STREAM] = int(data.get("last_seq", 0))
+            self._last.update({str(g): int(n) for g, n in dict(data.get("groups", {})).items()})
 
-    def last(self) -> int:
-        return self._last
+    def last(self, stream: str = DEVICE_STREAM) -> int:
+        return self._last.get(stream, 0)
 
-    def advance(self, seq: int) -> None:
+    def advance(self, seq: int, stream: str = DEVICE_STREAM) -> None:
         with self._lock:
-            if seq <= self._last:
+            if seq <= self.last(stream):
                 raise ValueError("sequence numbers only go up")
-            write_atomically(self.path, json.dumps({"last_seq": seq}).encode("utf-8"))
-            self._last = seq
+            after = {**self._last, stream: seq}
+            groups = {g: n for g, n in sorted(after.items()) if g != DEVICE_STREAM}
+            data = {"last_seq": after[DEVICE_STREAM], **({"groups": groups} if groups else {})}
+            write_atomically(self.path, json.dumps(data).encode("utf-8"))
+            self._last = after

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from nguon.devices.protocol import PROTOCOL_LEVEL
+from nguon.devices.protocol import MESSAGE_VERSION
 from nguon.devices.protocol import topics as t
 from nguon.devices.protocol.timestamps import format_ts
 from nguon.devices.protocol.validation import MessageInvalidError, validate
@@ -56,7 +56,7 @@ def parse_telemetry(topic: str, payload: bytes, *, max_bytes: int = MAX_TELEMETR
 
 
 def status_message(device: str, state: str, ts: datetime | None = None) -> dict[str, Any]:
-    message: dict[str, Any] = {"v": PROTOCOL_LEVEL, "device": device, "state": state}
+    message: dict[str, Any] = {"v": MESSAGE_VERSION, "device": device, "state": state}
     if ts is not None:
         message["ts"] = format_ts(ts)
     return message
@@ -68,13 +68,17 @@ def event_message(
     ts: datetime,
     *,
     seq: int | None = None,
+    group: str | None = None,
     command: str | None = None,
     reason: str = "",
     detail: str = "",
 ) -> dict[str, Any]:
-    message: dict[str, Any] = {"v": PROTOCOL_LEVEL, "device": device, "ts": format_ts(ts), "kind": kind}
+    """``group``: the command group of a group command's answer (its ``seq`` counts within the group)."""
+    message: dict[str, Any] = {"v": MESSAGE_VERSION, "device": device, "ts": format_ts(ts), "kind": kind}
     if seq is not None:
         message["seq"] = seq
+    if group and t.is_group_id(group):
+        message["group"] = group
     if command is not None:
         message["command"] = command[:32]
     if reason:
@@ -85,7 +89,7 @@ def event_message(
 
 
 def receipt_ack(device: str, ids: list[str]) -> dict[str, Any]:
-    message = {"v": PROTOCOL_LEVEL, "device": device, "ids": ids}
+    message = {"v": MESSAGE_VERSION, "device": device, "ids": ids}
     try:
         validate("receipt-ack", message)
     except MessageInvalidError as error:

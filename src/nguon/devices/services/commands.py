@@ -1,9 +1,15 @@
-"""Signed commands: numbered per device, recorded, then published after the transaction commits."""
+"""Signed commands: numbered per device (or per group), recorded, then published after the commit.
+
+A fan-out (:func:`send_commands`) sends one *group command* (protocol level 2) to each command group
+whose every holder is among the targets: one envelope, one publish on the group's topic, instead of one
+per device. Devices outside such a group (level 1, a partial selection, a group of one) get their own.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,11 +18,12 @@ from django.utils import timezone
 
 from nguon.core import access, audit
 from nguon.devices.choices import CommandType
-from nguon.devices.models import CommandRecord, Device
+from nguon.devices.models import CommandGroup, CommandRecord, Device
 from nguon.devices.protocol import topics
 from nguon.devices.protocol.commands import encode, sign_command
 from nguon.devices.protocol.validation import MessageInvalidError
 from nguon.devices.publisher import PublishError, get_publisher
+from nguon.devices.services import command_groups
 from nguon.devices.services.actors import actor_label, actor_user
 from nguon.devices.signing import server_key
 
@@ -45,13 +52,6 @@ def _check_allowed(actor: Any, device: Device, command_type: str) -> None:
     access.require(actor, access.DEVICES_MANAGE, unit=device.unit)
 
 
-def _media_of(body: dict[str, Any]) -> str:
-    item = body.get("item")
-    if isinstance(item, dict) and isinstance(item.get("media"), dict):
-        return str(item["media"].get("sha256", ""))
-    return ""
-
-
 def send_command(
     *, actor: Any, device: Device, type: str, body: dict[str, Any] | None = None
 ) -> CommandRecord:
@@ -77,7 +77,7 @@ def send_command(
             type=type,
             body=envelope["body"],
             envelope=envelope,
-            media_sha256=_media_of(envelope["body"]),
+            media_sha256=command_groups.media_of(envelope["body"]),
             signed_at=now,
             issued_by=actor_user(actor),
             issued_by_label=actor_label(actor),
@@ -95,9 +95,11 @@ def send_command(
 
 def send_commands(
     *, actor: Any, devices: Iterable[Device], type: str, body: dict[str, Any] | None = None
-) -> list[CommandRecord]:
+) -> Sequence[CommandRecord]:
     """The same command to many devices (an emergency to a commune, say): one transaction, one audit
-    event per commune, one signature per device, published together after the commit."""
+    event per commune, one signature per whole command group (see the module) and one per other device,
+    published together after the commit. Every device gets its own record either way; the returned
+    records carry no ``pk`` (on PostgreSQL they are written with COPY: find them by ``batch``)."""
     if type not in CommandType.values:
         raise ValidationError({"type": "Lệnh không hợp lệ."})
     targets = sorted({d.pk: d for d in devices}.values(), key=lambda d: d.pk)
@@ -110,63 +112,88 @@ def send_commands(
             checked.add(device.unit_id)
     key = server_key()
     body = body or {}
-    records: list[CommandRecord] = []
+    batch = uuid.uuid4()
+    parts: list[command_groups.Signed] = []
+    messages: list[tuple[str, bytes]] = []
+
+    def sign(seq: int, *, device: str = "", group: str = "") -> dict[str, Any]:
+        try:
+            envelope = sign_command(
+                key, device=device, group=group, seq=seq, type=type, body=body, ts=now, check=not messages
+            )
+        except MessageInvalidError as error:
+            raise ValidationError({"body": f"Nội dung lệnh không hợp lệ ({error})."}) from None
+        address = topics.group_topic(group) if group else topics.topic(device, topics.COMMAND)
+        messages.append((address, encode(envelope)))
+        return envelope
+
     with transaction.atomic():
+        groups = command_groups.whole_groups(targets)
+        in_groups = {d.pk for members in groups.values() for d in members}
         locked = list(
-            Device.objects.select_for_update().filter(pk__in=[d.pk for d in targets]).order_by("pk")
+            Device.objects.select_for_update()
+            .filter(pk__in=[d.pk for d in targets if d.pk not in in_groups])
+            .order_by("pk")
         )
+        counters = command_groups.lock_counters(list(groups))
         now = timezone.now()
-        for index, device in enumerate(locked):
-            device.last_command_seq += 1
-            try:
-                envelope = sign_command(
-                    key,
-                    device=device.device_id,
-                    seq=device.last_command_seq,
-                    type=type,
-                    body=body,
-                    ts=now,
-                    check=index == 0,
-                )
-            except MessageInvalidError as error:
-                raise ValidationError({"body": f"Nội dung lệnh không hợp lệ ({error})."}) from None
-            records.append(
-                CommandRecord(
-                    device=device,
-                    seq=device.last_command_seq,
-                    type=type,
-                    body=envelope["body"],
-                    envelope=envelope,
-                    media_sha256=_media_of(envelope["body"]),
-                    signed_at=now,
-                    issued_by=actor_user(actor),
-                    issued_by_label=actor_label(actor),
-                )
-            )
-        Device.objects.bulk_update(locked, ["last_command_seq"], batch_size=500)
-        CommandRecord.objects.bulk_create(records, batch_size=500)
-        by_unit: dict[int, list[Device]] = {}
+        for group, members in groups.items():
+            counter = counters[group]
+            counter.last_seq += 1
+            envelope = sign(counter.last_seq, group=group)
+            parts.extend(command_groups.Signed(d, group, counter.last_seq, envelope) for d in members)
         for device in locked:
-            by_unit.setdefault(device.unit_id, []).append(device)
-        for unit_devices in by_unit.values():
-            audit.record(
-                actor=actor,
-                action="devices.command.fanout",
-                unit=unit_devices[0].unit,
-                after={"type": type, "body": body, "devices": [d.device_id for d in unit_devices]},
-                target_label=f"{type} → {len(unit_devices)} thiết bị",
-            )
-        ids = [r.pk for r in records if r.pk is not None] or list(
-            CommandRecord.objects.filter(device__in=locked, signed_at=now, type=type).values_list(
-                "pk", flat=True
-            )
+            device.last_command_seq += 1
+            seq = device.last_command_seq
+            parts.append(command_groups.Signed(device, "", seq, sign(seq, device=device.device_id)))
+        CommandGroup.objects.bulk_update(counters.values(), ["last_seq"])
+        Device.objects.bulk_update(locked, ["last_command_seq"], batch_size=500)
+        records = command_groups.FanOutRecords(
+            parts, command_groups.Common(type, now, actor_user(actor), actor_label(actor), batch)
         )
-        transaction.on_commit(lambda: publish_commands(ids))
+        command_groups.insert_records(records)
+        by_unit: dict[int, list[Device]] = {}
+        for device in targets:
+            by_unit.setdefault(device.unit_id, []).append(device)
+        audit.record_many(
+            actor=actor,
+            entries=[
+                audit.Entry(
+                    action="devices.command.fanout",
+                    unit=unit_devices[0].unit,
+                    after={
+                        "type": type,
+                        "body": body,
+                        "batch": str(batch),
+                        "devices": [d.device_id for d in unit_devices],
+                        "groups": sorted(g for g, members in groups.items() if members[0].unit_id == unit_id),
+                    },
+                    target_label=f"{type} → {len(unit_devices)} thiết bị",
+                )
+                for unit_id, unit_devices in by_unit.items()
+            ],
+        )
+        transaction.on_commit(lambda: publish_batch(batch, messages))
     return records
 
 
+def publish_batch(batch: uuid.UUID, messages: list[tuple[str, bytes]]) -> int:
+    """Publish a fan-out's signed messages (QoS 1), exactly as they were recorded, then stamp its records'
+    ``published_at``; returns how many records were stamped. A broker outage is logged and leaves
+    ``published_at`` empty (see :func:`publish_commands`)."""
+    try:
+        get_publisher().publish_many(messages)
+    except PublishError as error:
+        log.warning("devices: fan-out %s (%d message(s)) not published: %s", batch, len(messages), error)
+        return 0
+    return CommandRecord.objects.filter(batch=batch, published_at__isnull=True).update(
+        published_at=timezone.now()
+    )
+
+
 def publish_commands(record_ids: Iterable[int]) -> int:
-    """Publish recorded commands (QoS 1) and stamp ``published_at``; returns how many were published.
+    """Publish recorded commands (QoS 1) and stamp ``published_at``; returns how many records were
+    published (a group command is one message for all its records).
 
     A broker outage is logged and leaves ``published_at`` empty: the command is not retried later,
     because by then it would be stale; send a new one.
@@ -178,9 +205,12 @@ def publish_commands(record_ids: Iterable[int]) -> int:
     )
     if not records:
         return 0
-    messages = [(topics.topic(r.device.device_id, topics.COMMAND), encode(r.envelope)) for r in records]
+    messages: dict[tuple[str, int], tuple[str, bytes]] = {}  # a group command is published once
+    for r in records:
+        address = topics.group_topic(r.group) if r.group else topics.topic(r.device.device_id, topics.COMMAND)
+        messages.setdefault((r.group or r.device.device_id, r.seq), (address, encode(r.envelope)))
     try:
-        get_publisher().publish_many(messages)
+        get_publisher().publish_many(messages.values())
     except PublishError as error:
         log.warning("devices: %d command(s) not published: %s", len(records), error)
         return 0

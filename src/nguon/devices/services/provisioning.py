@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -12,11 +13,19 @@ from nguon.core import access, audit
 from nguon.devices import credentials
 from nguon.devices.broker import device_broker
 from nguon.devices.models import Device, DeviceCredential
-from nguon.devices.protocol import PROTOCOL_LEVEL
+from nguon.devices.protocol import PROTOCOL_LEVEL, topics
 from nguon.devices.protocol.bundle import Bundle
 from nguon.devices.protocol.timestamps import format_ts
 from nguon.devices.services.actors import actor_label
 from nguon.devices.signing import server_public_key_b64
+
+
+def command_group_of(device: Device) -> str:
+    """The command group a device is provisioned into: its mode in its commune, ``g-<code>-<mode>``."""
+    group = "g-" + re.sub(r"[^a-z0-9-]", "", f"{device.unit.code.lower()}-{device.mode}")
+    if not topics.is_group_id(group):
+        raise ValueError(f"no command group for unit code {device.unit.code!r}")
+    return group
 
 
 def _revoke_active(device: Device) -> int:
@@ -25,12 +34,17 @@ def _revoke_active(device: Device) -> int:
     )
 
 
-def provision_device(*, actor: Any, device: Device) -> Bundle:
+def provision_device(*, actor: Any, device: Device, protocol: int = PROTOCOL_LEVEL) -> Bundle:
     """Issue new credentials (revoking the previous ones) and return the one-time bundle.
 
     The password and token exist in clear only in the returned bundle; the database keeps hashes. The
     broker learns the new password when its files are written again (``nguon devices broker-config``).
+    ``protocol`` 1 is for devices that do not implement group commands (their bundle names no group, and
+    they get every command on their own topic); from 2 the bundle carries the device's command group.
     """
+    if not 1 <= protocol <= PROTOCOL_LEVEL:
+        raise ValueError(f"protocol level {protocol} is not spoken here (1–{PROTOCOL_LEVEL})")
+    group = command_group_of(device) if protocol >= 2 else ""
     access.require(actor, access.DEVICES_MANAGE, unit=device.unit)
     password, token = credentials.new_secret(), credentials.new_secret()
     now = timezone.now()
@@ -44,18 +58,24 @@ def provision_device(*, actor: Any, device: Device) -> Bundle:
             token_hash=credentials.token_hash(token),
             issued_at=now,
             issued_by=actor_label(actor),
+            command_group=group,
         )
         audit.record(
             actor=actor,
             action="devices.device.provision",
             target=device,
             unit=device.unit,
-            after={"revoked_previous": revoked, "issued_at": format_ts(now)},
+            after={
+                "revoked_previous": revoked,
+                "issued_at": format_ts(now),
+                "protocol": protocol,
+                "command_group": group,
+            },
         )
     return Bundle(
         device=device.device_id,
         mode=device.mode,
-        protocol=PROTOCOL_LEVEL,
+        protocol=protocol,
         mqtt_host=broker.host,
         mqtt_port=broker.port,
         mqtt_tls=broker.tls,
@@ -66,6 +86,7 @@ def provision_device(*, actor: Any, device: Device) -> Bundle:
         server_public_key=public_key,
         issued_at=format_ts(now),
         heartbeat_s=settings.NGUON_DEVICE_HEARTBEAT_SECONDS,
+        command_group=group,
     )
 
 

@@ -63,9 +63,10 @@ def test_broker_files_list_each_active_device_with_only_its_own_topics(
     acl = (out / "acl").read_text()
     d = device.device_id
     assert f"user {d}\ntopic read nguon/v1/d/{d}/cmd\ntopic read nguon/v1/d/{d}/ack\n" in acl
+    assert "topic read nguon/v1/g/g-05569-speaker/cmd\n" in acl  # its command group (level 2)
     assert f"topic write nguon/v1/d/{d}/tele/#\ntopic write nguon/v1/d/{d}/status\n" in acl
     assert "user nguon-server\ntopic readwrite nguon/v1/#" in acl
-    assert acl.count("topic") == 5  # nothing else, no patterns
+    assert acl.count("topic") == 6  # nothing else, no patterns
     conf = (out / "mosquitto.conf").read_text()
     assert "allow_anonymous false" in conf
     assert "listener 18830 127.0.0.1" in conf

@@ -97,8 +97,8 @@ def fleet(db: Any, commune: Any) -> Iterator[tuple[Running, dict[str, str]]]:
         device = register_device(actor=ACTOR, kind="speaker_cluster", serial=serial, unit=commune)
         bundle = provision_device(actor=ACTOR, device=device)
         passwords[device.device_id] = bundle.mqtt_password
-    hashes = dict(active_credentials())
-    running = Running(Rules(SERVER, SERVER_PASSWORD, lookup=hashes.get))
+    held = {c.device_id: c for c in active_credentials()}
+    running = Running(Rules(SERVER, SERVER_PASSWORD, lookup=held.get))
     yield running, passwords
     running.close()
 

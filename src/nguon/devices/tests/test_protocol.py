@@ -133,6 +133,65 @@ def test_the_last_sequence_survives_a_restart(key, tmp_path):
     assert json.loads(path.read_text()) == {"last_seq": 41}
 
 
+GROUP = "g-05881-speaker"
+
+
+def group_command(key: SigningKey, seq: int = 1, group: str = GROUP, **overrides) -> dict[str, Any]:
+    envelope = sign_command(
+        key,
+        group=group,
+        seq=seq,
+        type=overrides.pop("type", "volume"),
+        body=overrides.pop("body", {"level": 40}),
+        ts=overrides.pop("ts", NOW),
+    )
+    envelope.update(overrides)
+    return envelope
+
+
+def test_a_group_command_is_accepted_by_the_groups_devices_with_its_own_sequence(key):
+    check = verifier(key, groups=frozenset({GROUP}))
+    accepted = check.verify(encode(group_command(key, seq=3)))
+    assert (accepted.device, accepted.group, accepted.seq) == (DEVICE, GROUP, 3)
+    # the device's own commands count apart: seq 1 is fresh there, and does not move the group's
+    assert check.verify(encode(command(key, seq=1))).group == ""
+    assert (check.sequences.last(), check.sequences.last(GROUP)) == (1, 3)
+    assert refusal(check, group_command(key, seq=3)) == "replayed"
+    assert refusal(check, group_command(key, seq=2)) == "replayed"
+    assert check.verify(encode(group_command(key, seq=4))).seq == 4
+
+
+def test_group_commands_for_other_groups_or_tampered_addresses_are_refused(key):
+    check = verifier(key, groups=frozenset({GROUP}))
+    assert refusal(check, group_command(key, group="g-05881-eboard")) == "misaddressed"
+    assert refusal(verifier(key), group_command(key)) == "misaddressed"  # a level-1 device: no group
+    moved = group_command(key)
+    moved["group"] = "g-99999-speaker"  # readdressed after signing
+    assert refusal(check, moved) == "forged"
+    both = group_command(key)
+    both["device"] = DEVICE  # a command names a device or a group, never both
+    assert refusal(check, both) == "malformed"
+    assert refusal(check, group_command(key, ts=NOW - timedelta(seconds=121))) == "stale"
+    with pytest.raises(CommandRefusedError) as error:
+        check.verify(encode(group_command(key, group="g-05881-eboard", seq=9)))
+    assert (error.value.group, error.value.seq) == ("g-05881-eboard", 9)  # what the event reports
+    assert check.sequences.last(GROUP) == 0
+    with pytest.raises(ValueError, match="device or to a group"):
+        sign_command(key, device=DEVICE, group=GROUP, seq=1, type="stop", body={})
+
+
+def test_group_sequences_survive_a_restart_and_level_1_files_still_read(key, tmp_path):
+    path = tmp_path / "seq.json"
+    path.write_text('{"last_seq": 5}')  # written by a level-1 agent
+    first = verifier(key, sequences=FileSequenceStore(path), groups=frozenset({GROUP}))
+    first.verify(encode(group_command(key, seq=12)))
+    assert json.loads(path.read_text()) == {"last_seq": 5, "groups": {GROUP: 12}}
+    restarted = verifier(key, sequences=FileSequenceStore(path), groups=frozenset({GROUP}))
+    assert refusal(restarted, group_command(key, seq=12)) == "replayed"
+    assert refusal(restarted, command(key, seq=5)) == "replayed"
+    assert restarted.verify(encode(command(key, seq=6))).seq == 6
+
+
 def _item(item_id: str, start: datetime) -> dict[str, Any]:
     return {
         "id": item_id,
@@ -176,6 +235,7 @@ def test_docs_hold_the_same_schemas_and_an_asyncapi_description():
     channels = {c["address"] for c in asyncapi["channels"].values()}
     assert channels == {
         "nguon/v1/d/{device_id}/cmd",
+        "nguon/v1/g/{group_id}/cmd",
         "nguon/v1/d/{device_id}/ack",
         "nguon/v1/d/{device_id}/tele/heartbeat",
         "nguon/v1/d/{device_id}/tele/receipt",

@@ -109,11 +109,13 @@ def _build(
     }
     latest: dict[int, CommandRecord] = {}
     if commands is not None:
-        for command in commands.order_by("device_id", "seq"):
-            latest[command.device_id] = command  # the newest command per device wins
+        # the newest command per device wins: by signing time, since a device's own commands and its
+        # group's are numbered apart
+        for command in commands.order_by("device_id", "signed_at", "seq"):
+            latest[command.device_id] = command
     stops: dict[int, CommandRecord] = {}
     if stop_commands is not None:
-        for command in stop_commands.order_by("device_id", "seq"):
+        for command in stop_commands.order_by("device_id", "signed_at", "seq"):
             stops[command.device_id] = command
     played: dict[int, list[PlayReceipt]] = {}
     if receipts is not None:

@@ -64,7 +64,7 @@ def play_now(
     title: str,
     residential_units: Sequence[AdministrativeUnit] | None = None,
     group: DeviceGroup | None = None,
-) -> list[CommandRecord]:
+) -> Sequence[CommandRecord]:
     """Play ``blob`` at once on the speaker clusters of ``unit`` (or of the chosen residential units, or
     of ``group``). Returns the signed commands; they are published when the transaction commits."""
     access.require(actor, access.BROADCAST_OPERATE, unit=unit)

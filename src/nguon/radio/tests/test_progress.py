@@ -84,13 +84,13 @@ def receipt(device: Any, item: dict[str, Any], *, emergency: bool, seconds: floa
 
 
 def heartbeat(device: Any, playing: dict[str, Any] | None) -> None:
-    from nguon.devices.protocol import PROTOCOL_LEVEL
+    from nguon.devices.protocol import MESSAGE_VERSION, PROTOCOL_LEVEL
 
     report(
         device,
         topics.HEARTBEAT,
         {
-            "v": PROTOCOL_LEVEL,
+            "v": MESSAGE_VERSION,
             "device": device.device_id,
             "ts": format_ts(timezone.now()),
             "protocol": PROTOCOL_LEVEL,

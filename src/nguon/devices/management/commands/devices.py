@@ -18,6 +18,7 @@ from nguon.devices.broker import server_account
 from nguon.devices.broker_config import write_broker_config
 from nguon.devices.choices import CommandType, DeviceKind
 from nguon.devices.models import Device
+from nguon.devices.protocol import PROTOCOL_LEVEL
 from nguon.devices.selectors.status import device_status
 from nguon.devices.services import commands, provisioning, registry
 from nguon.units.models import AdministrativeUnit
@@ -45,6 +46,12 @@ class Command(BaseCommand):
         prov.add_argument("serial", help="the device's serial number (or its device id)")
         prov.add_argument(
             "--out", type=Path, help="write the bundle to this file (mode 0600) instead of stdout"
+        )
+        prov.add_argument(
+            "--protocol",
+            type=int,
+            default=PROTOCOL_LEVEL,
+            help=f"the level the device speaks (default {PROTOCOL_LEVEL}; 1: no group commands)",
         )
         conf = sub.add_parser("broker-config", help="Write Mosquitto's passwd, acl and mosquitto.conf.")
         conf.add_argument("--out", type=Path, required=True)
@@ -110,7 +117,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Registered {result.created} device(s).")
 
     def _provision(self, options: dict[str, Any]) -> None:
-        bundle = provisioning.provision_device(actor=ACTOR, device=self._device(options["serial"]))
+        try:
+            bundle = provisioning.provision_device(
+                actor=ACTOR, device=self._device(options["serial"]), protocol=options["protocol"]
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from None
         text = json.dumps(bundle.to_dict(), indent=2, ensure_ascii=False) + "\n"
         out: Path | None = options["out"]
         if out is None:
