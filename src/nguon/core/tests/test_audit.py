@@ -166,3 +166,28 @@ def test_audit_browser_is_scoped(client, make_user, commune, other_commune, prov
     client.force_login(a)
     assert client.get("/audit/").status_code == 404
     assert access.has_action(auditor, access.AUDIT_VIEW)
+
+
+def test_record_many_chains_its_events_as_one_by_one_would(make_user, commune, other_commune):
+    admin = make_user(Role.COMMUNE_EDITOR, unit=commune)
+    first = audit.record(actor=admin, action="test.one", unit=commune)
+    many = audit.record_many(
+        actor=admin,
+        entries=[
+            audit.Entry(action="test.many", unit=commune, after={"n": 1}),
+            audit.Entry(action="test.many", unit=other_commune, after={"n": 2}, target_label="hai"),
+        ],
+    )
+    assert [e.seq for e in many] == [first.seq + 1, first.seq + 2]
+    assert many[0].prev_hash == first.hash
+    assert many[1].prev_hash == many[0].hash
+    stored = list(AuditEvent.objects.filter(action="test.many").order_by("seq"))
+    assert [(e.unit_path, e.after, e.target_label) for e in stored] == [
+        (commune.path, {"n": 1}, ""),
+        (other_commune.path, {"n": 2}, "hai"),
+    ]
+    assert [e.hash for e in stored] == [audit.compute_hash(e) for e in stored]
+    assert audit.verify().ok
+    assert audit.record_many(actor=admin, entries=[]) == []
+    after = audit.record(actor=admin, action="test.after")
+    assert after.prev_hash == many[1].hash

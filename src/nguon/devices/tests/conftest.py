@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import math
 import struct
+import threading
 import wave
 from collections.abc import Iterator
 from typing import Any
@@ -14,6 +15,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
+from nguon.agent.core import Agent, AgentOptions
+from nguon.agent.sinks import NullSink
 from nguon.core.access import SystemActor
 from nguon.devices.broker import server_account
 from nguon.devices.ingest_loop import IngestLoop
@@ -101,3 +104,34 @@ def ingest(broker) -> Iterator[IngestLoop]:
     yield start  # type: ignore[misc]
     for loop in loops:
         loop.stop()
+
+
+class RunningAgent:
+    def __init__(self, agent: Agent) -> None:
+        self.agent = agent
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=agent.run, args=(self.stop,), daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(10)
+
+
+@pytest.fixture
+def run_agent(tmp_path) -> Iterator[Any]:
+    running: list[RunningAgent] = []
+
+    def start(bundle: Any, name: str = "agent") -> Agent:
+        agent = Agent(
+            bundle,
+            tmp_path / name,
+            NullSink(),
+            AgentOptions(heartbeat_s=1, tick_s=0.05, reconnect_max_s=1, sync_interval_s=3600),
+        )
+        running.append(RunningAgent(agent))
+        return agent
+
+    yield start
+    for item in running:
+        item.close()

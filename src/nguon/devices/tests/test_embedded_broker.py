@@ -51,8 +51,9 @@ class Running:
         self.loop.run_until_complete(serve(rules, host="127.0.0.1", port=self.port, stop=self.stop))
 
     def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.stop.set)
-        self.thread.join(10)
+        if self.thread.is_alive():
+            self.loop.call_soon_threadsafe(self.stop.set)
+            self.thread.join(10)
 
 
 class Client:
@@ -194,3 +195,31 @@ def test_nguon_start_supervises_the_broker_ingest_and_simulator_only_when_config
     assert names(device_plan(environment="production", env={"NGUON_SIMULATE_DEVICES": "3"})) == []
     assert names(device_plan(environment="test", env={})) == []
     assert names(device_plan(environment="development", env={}, enabled=False)) == []
+
+
+def test_a_group_command_reaches_the_groups_devices_and_no_one_else(fleet: Any, other_commune: Any) -> None:
+    running, passwords = fleet  # two speakers of xã Định Hóa: g-05569-speaker
+    outsider = register_device(actor=ACTOR, kind="speaker_cluster", serial="EMB-X", unit=other_commune)
+    outsider_password = provision_device(actor=ACTOR, device=outsider).mqtt_password
+    held = {c.device_id: c for c in active_credentials()}
+    running.close()
+    running = Running(Rules(SERVER, SERVER_PASSWORD, lookup=held.get))  # it knows the outsider now
+    group = topics.group_topic("g-05569-speaker")
+    members = [Client(running.port, d, p) for d, p in passwords.items()]
+    stranger = Client(running.port, outsider.device_id, outsider_password)
+    server = Client(running.port, SERVER, SERVER_PASSWORD)
+    for client in members:
+        client.subscribe(group)
+    stranger.subscribe(group)  # refused: another commune's group
+    members[0].publish(group, b"forged by a device")  # refused: only the server publishes commands
+    server.publish(group, b"for the commune")
+    deadline = time.monotonic() + 5
+    while any(not c.messages for c in members) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    for client in members:
+        assert client.messages == [(group, b"for the commune")]
+    assert stranger.messages == []
+    for client in (*members, stranger, server):
+        client.close()
+    running.close()

@@ -199,3 +199,29 @@ def test_one_group_publish_puts_an_emergency_on_every_device_of_the_commune(
         probe.disconnect()
         probe.loop_stop()
     assert topics.group_topic("g-05569-speaker") not in seen["messages"]
+
+
+@pytest.mark.mqtt
+@pytest.mark.skipif(BINARY is None, reason="mosquitto is not installed (scripts/setup-os.sh)")
+def test_reference_agents_obey_a_group_command_and_keep_its_sequence_apart(
+    broker, ingest, run_agent, commune, tmp_path, django_capture_on_commit_callbacks
+):
+    speakers = [
+        register_device(actor=ACTOR, kind="speaker_cluster", serial=f"AG-{n}", unit=commune) for n in range(2)
+    ]
+    bundles = [provision_device(actor=ACTOR, device=d) for d in speakers]
+    broker.start()
+    loop = ingest()
+    wait_for(loop.connected.is_set)
+    agents = [run_agent(b, name=f"agent-{n}") for n, b in enumerate(bundles)]
+    for agent in agents:
+        wait_for(agent.connected.is_set)
+    with django_capture_on_commit_callbacks(execute=True):
+        records = send_commands(actor=ACTOR, devices=speakers, type="volume", body={"level": 35})
+    assert {(r.group, r.seq) for r in records} == {("g-05569-speaker", 1)}
+    wait_for(lambda: all(a.settings["volume"] == 35 for a in agents), step=loop.process_pending)
+    batch = CommandRecord.objects.filter(batch=records[0].batch)
+    wait_for(lambda: batch.filter(accepted_at__isnull=False).count() == 2, step=loop.process_pending)
+    for n, _agent in enumerate(agents):
+        stored = json.loads((tmp_path / f"agent-{n}" / "seq.json").read_text())
+        assert stored == {"last_seq": 0, "groups": {"g-05569-speaker": 1}}  # its own stream untouched

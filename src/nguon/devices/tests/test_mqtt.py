@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -15,8 +14,6 @@ import pytest
 from django.utils import timezone
 from paho.mqtt.enums import CallbackAPIVersion
 
-from nguon.agent.core import Agent, AgentOptions
-from nguon.agent.sinks import NullSink
 from nguon.devices.models import CommandRecord, DeviceEvent, DeviceState, PlayReceipt
 from nguon.devices.protocol import topics
 from nguon.devices.protocol.commands import encode
@@ -36,37 +33,6 @@ pytestmark = [
 
 def register(commune: Any, serial: str) -> Any:
     return register_device(actor=ACTOR, kind="speaker_cluster", serial=serial, unit=commune)
-
-
-class RunningAgent:
-    def __init__(self, agent: Agent) -> None:
-        self.agent = agent
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=agent.run, args=(self.stop,), daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(10)
-
-
-@pytest.fixture
-def run_agent(tmp_path) -> Iterator[Any]:
-    running: list[RunningAgent] = []
-
-    def start(bundle: Any, name: str = "agent") -> Agent:
-        agent = Agent(
-            bundle,
-            tmp_path / name,
-            NullSink(),
-            AgentOptions(heartbeat_s=1, tick_s=0.05, reconnect_max_s=1, sync_interval_s=3600),
-        )
-        running.append(RunningAgent(agent))
-        return agent
-
-    yield start
-    for item in running:
-        item.close()
 
 
 def test_device_plays_through_an_outage_and_uploads_every_receipt_exactly_once(
