@@ -12,17 +12,13 @@ Request (one per batch, and again on each retry of that batch):
 The central system answers 2xx when it has stored the batch (or had stored it already). Timeouts,
 connection errors, 5xx and 429 are retried with exponential backoff and jitter (``Retry-After`` honoured,
 capped); other 4xx are not, and the central system's message is kept. Redirects are refused, so the token
-never goes to another address. The house pattern is ``nguon.content.central_client``.
+never goes to another address. Classifying failures, waits and messages: ``nguon.core.central_http``.
 """
 
 from __future__ import annotations
 
-import http.client
-import json
 import random
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,11 +30,18 @@ from django.utils import timezone
 
 from nguon import __version__
 from nguon.centralsync.choices import Outcome
-from nguon.content.central_client import NoRedirect, retry_after_seconds
 from nguon.content.central_contract import origin_of
+from nguon.core import central_http
+from nguon.core.central_http import HttpCallError
 
 USER_AGENT = f"Nguon-CentralSync/1 (Nguon {__version__})"
-MAX_MESSAGE = 300
+WORDING = central_http.Wording(
+    peer="Hệ thống trung ương",
+    token_setting="NGUON_CENTRAL_SYNC_TOKEN",  # noqa: S106 — the name of a setting
+    url_setting="NGUON_CENTRAL_SYNC_URL",
+    refused="không nhận lô dữ liệu",
+    quote_answer=True,
+)
 
 
 class SyncError(Exception):
@@ -65,14 +68,6 @@ class Attempt:
     @property
     def duration_ms(self) -> int:
         return max(0, int((self.finished_at - self.started_at).total_seconds() * 1000))
-
-
-class _FailureError(Exception):
-    def __init__(
-        self, message: str, *, status: int | None = None, retryable: bool, retry_after: float | None = None
-    ) -> None:
-        super().__init__(message)
-        self.message, self.status, self.retryable, self.retry_after = message, status, retryable, retry_after
 
 
 def configured_url() -> str:
@@ -105,7 +100,7 @@ class SyncClient:
         self._token = token
         self.timeout, self.retries, self.backoff, self.max_wait = timeout, retries, backoff, max_wait
         self.sleep, self.jitter = sleep, jitter
-        self._opener = urllib.request.build_opener(NoRedirect())
+        self._opener = central_http.build_opener()
 
     def __repr__(self) -> str:  # never show the token
         return f"SyncClient(url={self.url!r})"
@@ -126,10 +121,10 @@ class SyncClient:
     def wait_before(self, attempt: int, retry_after: float | None) -> float:
         """Seconds to wait before retry number ``attempt`` (0-based): the server's ``Retry-After`` when it
         gave one, else ``backoff · 2^attempt`` plus up to 25 % jitter; never more than ``max_wait``."""
-        if retry_after is not None:
-            return min(retry_after, self.max_wait)
-        base = self.backoff * 2.0**attempt
-        return min(base * (1 + 0.25 * self.jitter()), self.max_wait)
+        jitter = self.jitter() if retry_after is None else 0.0
+        return central_http.backoff_wait(
+            attempt, retry_after, backoff=self.backoff, max_wait=self.max_wait, jitter=jitter
+        )
 
     def send(
         self,
@@ -145,24 +140,33 @@ class SyncClient:
         for number in range(1, self.retries + 2):
             started = timezone.now()
             try:
-                status = self._post(url, body, idempotency_key)
-            except _FailureError as failure:
+                status = central_http.post(
+                    self._opener,
+                    url,
+                    body,
+                    token=self._token,
+                    idempotency_key=idempotency_key,
+                    user_agent=USER_AGENT,
+                    timeout=self.timeout,
+                )
+            except HttpCallError as failure:
                 last_try = number == self.retries + 1 or not failure.retryable
+                message = central_http.describe(failure, WORDING)
                 on_attempt(
                     Attempt(
                         number=number,
                         status=failure.status,
                         outcome=Outcome.FAILED if last_try else Outcome.RETRY,
-                        error=failure.message,
+                        error=message,
                         started_at=started,
                         finished_at=timezone.now(),
                     )
                 )
                 if not failure.retryable:
-                    raise SyncError(failure.message, status=failure.status) from None
+                    raise SyncError(message, status=failure.status) from None
                 if last_try:
                     raise SyncError(
-                        f"{failure.message} (đã thử {number} lần)", status=failure.status, retryable=True
+                        f"{message} (đã thử {number} lần)", status=failure.status, retryable=True
                     ) from None
                 self.sleep(self.wait_before(number - 1, failure.retry_after))
                 continue
@@ -179,83 +183,7 @@ class SyncClient:
             return status
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _post(self, url: str, body: bytes, idempotency_key: str) -> int:
-        request = urllib.request.Request(  # noqa: S310 - scheme checked by origin_of in __init__
-            url,
-            data=body,
-            method="POST",
-            headers={
-                "Authorization": f"Bearer {self._token}",
-                "Content-Type": "application/json; charset=utf-8",
-                "Accept": "application/json",
-                "Idempotency-Key": idempotency_key,
-                "User-Agent": USER_AGENT,
-            },
-        )
-        try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                response.read(64 * 1024)
-                return int(response.status)
-        except urllib.error.HTTPError as error:
-            try:
-                raise _failure_of(error) from None
-            finally:
-                error.close()
-        except (TimeoutError, urllib.error.URLError, http.client.HTTPException, OSError) as error:
-            reason = getattr(error, "reason", error)
-            if isinstance(reason, TimeoutError) or "timed out" in str(reason):
-                raise _FailureError("Hết thời gian chờ hệ thống trung ương trả lời", retryable=True) from None
-            raise _FailureError(
-                f"Không kết nối được hệ thống trung ương ({reason})", retryable=True
-            ) from None
-
 
 def central_message(raw: bytes) -> str:
-    """The central system's own explanation in an error answer: ``error.message``, ``message`` or
-    ``detail`` of a JSON body, else the start of the text."""
-    text = raw.decode("utf-8", errors="replace").strip()
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return text[:MAX_MESSAGE]
-    if isinstance(data, dict):
-        inner = data.get("error")
-        for candidate in (inner.get("message") if isinstance(inner, dict) else inner, data.get("message")):
-            if isinstance(candidate, str) and candidate.strip():
-                return candidate.strip()[:MAX_MESSAGE]
-        if isinstance(data.get("detail"), str):
-            return str(data["detail"])[:MAX_MESSAGE]
-    return text[:MAX_MESSAGE]
-
-
-def _failure_of(error: urllib.error.HTTPError) -> _FailureError:
-    status = error.code
-    try:
-        said = central_message(error.read(16 * 1024))
-    except (OSError, http.client.HTTPException):
-        said = ""
-    suffix = f": {said}" if said else ""
-    if status >= 500 or status == 429:
-        return _FailureError(
-            f"Hệ thống trung ương đang lỗi hoặc quá tải (HTTP {status}){suffix}",
-            status=status,
-            retryable=True,
-            retry_after=retry_after_seconds(error.headers.get("Retry-After")),
-        )
-    if status in (401, 403):
-        return _FailureError(
-            f"Hệ thống trung ương từ chối mã truy cập (HTTP {status}); kiểm tra NGUON_CENTRAL_SYNC_TOKEN"
-            f"{suffix}",
-            status=status,
-            retryable=False,
-        )
-    if 300 <= status < 400:
-        return _FailureError(
-            f"Hệ thống trung ương chuyển hướng (HTTP {status}); Nguồn không đi theo chuyển hướng để không "
-            "gửi mã truy cập tới địa chỉ khác. Kiểm tra NGUON_CENTRAL_SYNC_URL.",
-            status=status,
-            retryable=False,
-        )
-    return _FailureError(
-        f"Hệ thống trung ương không nhận lô dữ liệu (HTTP {status}){suffix}", status=status, retryable=False
-    )
+    """The central system's own explanation in an error answer (see ``HttpCallError.said``)."""
+    return HttpCallError(status=400, answer=raw).said()

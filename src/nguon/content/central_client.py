@@ -13,30 +13,32 @@ Timeouts, connection errors, 5xx and 429 are retried with exponential backoff (`
 capped); other 4xx are not. Redirects are refused, so the token is never sent to another address. A
 body that is not JSON, or speaks another major version of the contract, is refused with a clear error.
 Attachments are downloaded with the same token, from the same origin only, within a size limit.
+Classifying failures, waits and messages: ``nguon.core.central_http``.
 """
 
 from __future__ import annotations
 
-import email.utils
 import hashlib
 import http.client
 import json
 import tempfile
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any, NoReturn, TypeVar
+from typing import IO, Any, TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
 
 from nguon import __version__
 from nguon.content.central_contract import AttachmentRef, ContractVersionError, check_contract, origin_of
+from nguon.core import central_http
+from nguon.core.central_http import HttpCallError, NoRedirect, retry_after_seconds
+
+__all__ = ["CentralClient", "CentralError", "NoRedirect", "retry_after_seconds"]
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -44,6 +46,12 @@ MAX_PAGE_BYTES = 20 * 1024 * 1024
 MAX_CURSOR = 500
 CHUNK = 64 * 1024
 USER_AGENT = f"Nguon-Central/1 (Nguon {__version__})"
+WORDING = central_http.Wording(
+    peer="Hệ thống trung ương",
+    token_setting="NGUON_CENTRAL_TOKEN",  # noqa: S106 — the name of a setting
+    url_setting="NGUON_CENTRAL_URL",
+    refused="không nhận yêu cầu",
+)
 
 T = TypeVar("T")
 #: Opens one file's bytes for reading.
@@ -58,12 +66,6 @@ class CentralError(Exception):
         self.message = message
         self.status = status
         self.retryable = retryable
-
-
-class _RetryableError(Exception):
-    def __init__(self, message: str, *, status: int | None = None, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.message, self.status, self.retry_after = message, status, retry_after
 
 
 class AttachmentFetchError(CentralError):
@@ -96,29 +98,6 @@ class Page:
     next: str | None
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    """urllib would follow a redirect to any host with the Authorization header; refuse instead."""
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
 class CentralClient:
     """HTTP client of the central feed; ``sleep`` is injectable so tests do not wait."""
 
@@ -140,7 +119,7 @@ class CentralClient:
         self._token = token
         self.timeout, self.retries, self.backoff, self.max_wait = timeout, retries, backoff, max_wait
         self.sleep = sleep
-        self._opener = urllib.request.build_opener(NoRedirect())
+        self._opener = central_http.build_opener()
 
     def __repr__(self) -> str:  # never show the token
         return f"CentralClient(url={self.url!r})"
@@ -255,65 +234,33 @@ class CentralClient:
             headers={"Authorization": f"Bearer {self._token}", "Accept": accept, "User-Agent": USER_AGENT},
         )
         try:
-            return self._opener.open(request, timeout=self.timeout)
-        except urllib.error.HTTPError as error:
-            try:
-                _raise_for_status(error)
-            finally:
-                error.close()
-        except (TimeoutError, urllib.error.URLError, http.client.HTTPException, OSError) as error:
-            raise _RetryableError(_connection_message(error)) from None
+            return central_http.open_url(self._opener, request, timeout=self.timeout)
+        except HttpCallError as failure:
+            if not failure.retryable:
+                raise CentralError(central_http.describe(failure, WORDING), status=failure.status) from None
+            raise
 
     def _with_retries(self, once: Callable[[], T]) -> T:
         for attempt in range(self.retries + 1):
             try:
                 return once()
             except (TimeoutError, http.client.HTTPException, ConnectionError) as error:  # while reading
-                failure = _RetryableError(_connection_message(error))
-            except _RetryableError as error:
+                failure = central_http.from_connection_error(error)
+            except HttpCallError as error:  # only retryable ones get here (see _open)
                 failure = error
             if attempt == self.retries:
                 break
-            wait = failure.retry_after if failure.retry_after is not None else self.backoff * 2**attempt
-            self.sleep(min(wait, self.max_wait))
+            self.sleep(
+                central_http.backoff_wait(
+                    attempt, failure.retry_after, backoff=self.backoff, max_wait=self.max_wait
+                )
+            )
         raise CentralError(
-            f"{failure.message} (đã thử {self.retries + 1} lần)", status=failure.status, retryable=True
+            f"{central_http.describe(failure, WORDING)} (đã thử {self.retries + 1} lần)",
+            status=failure.status,
+            retryable=True,
         )
 
 
 def _opener(path: Path) -> Opener:
     return lambda: path.open("rb")
-
-
-def _raise_for_status(error: urllib.error.HTTPError) -> NoReturn:
-    status = error.code
-    if status >= 500 or status == 429:
-        raise _RetryableError(
-            f"Hệ thống trung ương đang lỗi hoặc quá tải (HTTP {status})",
-            status=status,
-            retry_after=retry_after_seconds(error.headers.get("Retry-After")),
-        )
-    if status in (401, 403):
-        raise CentralError(
-            f"Hệ thống trung ương từ chối mã truy cập (HTTP {status}); kiểm tra NGUON_CENTRAL_TOKEN.",
-            status=status,
-        )
-    if 300 <= status < 400:
-        raise CentralError(
-            f"Hệ thống trung ương chuyển hướng (HTTP {status}); Nguồn không đi theo chuyển hướng để không "
-            "gửi mã truy cập tới địa chỉ khác. Kiểm tra NGUON_CENTRAL_URL.",
-            status=status,
-        )
-    if status == 404:
-        raise CentralError(
-            "Không tìm thấy địa chỉ trên hệ thống trung ương (HTTP 404); kiểm tra NGUON_CENTRAL_URL.",
-            status=status,
-        )
-    raise CentralError(f"Hệ thống trung ương không nhận yêu cầu (HTTP {status}).", status=status)
-
-
-def _connection_message(error: BaseException) -> str:
-    reason = getattr(error, "reason", error)
-    if isinstance(reason, TimeoutError) or "timed out" in str(reason):
-        return "Hết thời gian chờ hệ thống trung ương trả lời"
-    return f"Không kết nối được hệ thống trung ương ({reason})"

@@ -11,28 +11,31 @@ Request (what Nguồn sends, one per change of a feedback the app sent us):
 Body: ``{"contract": "1", "id": ..., "nguon_id": ..., "status": ..., "open311_status": ..., ...}``.
 The app answers 2xx (any body). Timeouts, connection errors, 5xx and 429 are retried with exponential
 backoff (``Retry-After`` honoured, capped); other 4xx are not. Redirects are refused, so the token never
-goes to another address. The house pattern is ``nguon.content.central_client``.
+goes to another address. Classifying failures, waits and messages: ``nguon.core.central_http``.
 """
 
 from __future__ import annotations
 
-import http.client
 import json
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
 
 from nguon import __version__
-from nguon.content.central_client import NoRedirect, retry_after_seconds
 from nguon.content.central_contract import origin_of
+from nguon.core import central_http
 
 USER_AGENT = f"Nguon-CentralFeedback/1 (Nguon {__version__})"
 CONTRACT = "1"
+WORDING = central_http.Wording(
+    peer="Ứng dụng trung ương",
+    token_setting="NGUON_CENTRAL_FEEDBACK_TOKEN",  # noqa: S106 — the name of a setting
+    url_setting="NGUON_CENTRAL_FEEDBACK_URL",
+    refused="không nhận cập nhật",
+)
 
 
 class CentralAppError(Exception):
@@ -43,12 +46,6 @@ class CentralAppError(Exception):
         self.message = message
         self.status = status
         self.retryable = retryable
-
-
-class _RetryError(Exception):
-    def __init__(self, message: str, *, status: int | None = None, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.message, self.status, self.retry_after = message, status, retry_after
 
 
 def configured_url() -> str:
@@ -75,7 +72,7 @@ class CentralAppClient:
         self._token = token
         self.timeout, self.retries, self.backoff, self.max_wait = timeout, retries, backoff, max_wait
         self.sleep = sleep
-        self._opener = urllib.request.build_opener(NoRedirect())
+        self._opener = central_http.build_opener()
 
     def __repr__(self) -> str:  # never show the token
         return f"CentralAppClient(url={self.url!r})"
@@ -100,62 +97,28 @@ class CentralAppClient:
         url = self.status_url(external_id)
         for attempt in range(self.retries + 1):
             try:
-                return self._post(url, data, idempotency_key)
-            except _RetryError as error:
+                return central_http.post(
+                    self._opener,
+                    url,
+                    data,
+                    token=self._token,
+                    idempotency_key=idempotency_key,
+                    user_agent=USER_AGENT,
+                    timeout=self.timeout,
+                )
+            except central_http.HttpCallError as error:
                 failure = error
+            if not failure.retryable:
+                raise CentralAppError(central_http.describe(failure, WORDING), status=failure.status)
             if attempt == self.retries:
                 break
-            wait = failure.retry_after if failure.retry_after is not None else self.backoff * 2**attempt
-            self.sleep(min(wait, self.max_wait))
+            self.sleep(
+                central_http.backoff_wait(
+                    attempt, failure.retry_after, backoff=self.backoff, max_wait=self.max_wait
+                )
+            )
         raise CentralAppError(
-            f"{failure.message} (đã thử {self.retries + 1} lần)", status=failure.status, retryable=True
+            f"{central_http.describe(failure, WORDING)} (đã thử {self.retries + 1} lần)",
+            status=failure.status,
+            retryable=True,
         )
-
-    def _post(self, url: str, data: bytes, idempotency_key: str) -> int:
-        request = urllib.request.Request(  # noqa: S310 - scheme checked by origin_of in __init__
-            url,
-            data=data,
-            method="POST",
-            headers={
-                "Authorization": f"Bearer {self._token}",
-                "Content-Type": "application/json; charset=utf-8",
-                "Accept": "application/json",
-                "Idempotency-Key": idempotency_key,
-                "User-Agent": USER_AGENT,
-            },
-        )
-        try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                response.read(64 * 1024)
-                return int(response.status)
-        except urllib.error.HTTPError as error:
-            try:
-                _raise_for_status(error)
-            finally:
-                error.close()
-        except (TimeoutError, urllib.error.URLError, http.client.HTTPException, OSError) as error:
-            reason = getattr(error, "reason", error)
-            if isinstance(reason, TimeoutError) or "timed out" in str(reason):
-                raise _RetryError("Hết thời gian chờ ứng dụng trung ương trả lời") from None
-            raise _RetryError(f"Không kết nối được ứng dụng trung ương ({reason})") from None
-
-
-def _raise_for_status(error: urllib.error.HTTPError) -> NoReturn:
-    status = error.code
-    if status >= 500 or status == 429:
-        raise _RetryError(
-            f"Ứng dụng trung ương đang lỗi hoặc quá tải (HTTP {status})",
-            status=status,
-            retry_after=retry_after_seconds(error.headers.get("Retry-After")),
-        )
-    if status in (401, 403):
-        raise CentralAppError(
-            f"Ứng dụng trung ương từ chối mã truy cập (HTTP {status}); kiểm tra NGUON_CENTRAL_FEEDBACK_TOKEN.",
-            status=status,
-        )
-    if 300 <= status < 400:
-        raise CentralAppError(
-            f"Ứng dụng trung ương chuyển hướng (HTTP {status}); Nguồn không đi theo chuyển hướng.",
-            status=status,
-        )
-    raise CentralAppError(f"Ứng dụng trung ương không nhận cập nhật (HTTP {status}).", status=status)

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlencode, urlsplit
 
 from nguon import __version__
-from nguon.content.central_client import NoRedirect, retry_after_seconds
+from nguon.core.central_http import NoRedirect, retry_after_seconds
 from nguon.outbound.choices import Outcome
 from nguon.outbound.formatting import OutboundItem
 
