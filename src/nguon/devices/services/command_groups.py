@@ -4,6 +4,7 @@ whole, their sequence counters, and writing thousands of command records at once
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from typing import Any, overload
 from django.db import connection
 
 from nguon.devices.models import CommandGroup, CommandRecord, Device, DeviceCredential
+from nguon.devices.protocol import topics
+from nguon.units.models import AdministrativeUnit
 
 #: Columns written by :func:`insert_records` (the rest keep their defaults: not published, no answer).
 _COLUMNS = (
@@ -31,23 +34,30 @@ _COLUMNS = (
 )
 
 
+def group_for(unit_code: str, mode: str) -> str:
+    """The command group of the devices of ``mode`` in the unit ``unit_code``: ``g-<code>-<mode>``, or ""
+    when the code cannot make a group id."""
+    group = "g-" + re.sub(r"[^a-z0-9-]", "", f"{unit_code.lower()}-{mode}")
+    return group if topics.is_group_id(group) else ""
+
+
 def whole_groups(targets: list[Device]) -> dict[str, list[Device]]:
     """The command groups every active holder of which is a target (two or more holders): group → devices.
 
     Holders are the devices whose active credential names the group, as in the broker's ACL, so a group
-    command reaches exactly them: a device that is not a target keeps the whole group out."""
+    command reaches exactly them: a device that is not a target keeps the whole group out. Candidates are
+    the groups the targets would get if provisioned now; a device still holding an older group (it moved
+    to another commune and was not provisioned again) simply gets its own command."""
     by_pk = {d.pk: d for d in targets}
-    active = DeviceCredential.objects.filter(
-        revoked_at__isnull=True, device__retired_on__isnull=True
-    ).exclude(command_group="")
-    # The groups held in the targets' communes, then every holder of those, wherever it is now (a device
-    # moved to another commune keeps its old group until it is provisioned again).
-    units = {d.unit_id for d in targets}
-    candidates = set(active.filter(device__unit__in=units).values_list("command_group", flat=True).distinct())
+    codes = dict(
+        AdministrativeUnit.objects.filter(pk__in={d.unit_id for d in targets}).values_list("pk", "code")
+    )
+    candidates = {group_for(codes[d.unit_id], d.mode) for d in targets} - {""}
     holders: dict[str, list[int]] = {}
-    for group, device_pk in active.filter(command_group__in=candidates).values_list(
-        "command_group", "device_id"
-    ):
+    rows = DeviceCredential.objects.filter(
+        revoked_at__isnull=True, device__retired_on__isnull=True, command_group__in=candidates
+    ).values_list("command_group", "device_id")
+    for group, device_pk in rows:
         holders.setdefault(group, []).append(device_pk)
     return {
         group: [by_pk[pk] for pk in sorted(pks)]

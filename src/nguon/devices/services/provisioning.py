@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.conf import settings
@@ -13,17 +12,18 @@ from nguon.core import access, audit
 from nguon.devices import credentials
 from nguon.devices.broker import device_broker
 from nguon.devices.models import Device, DeviceCredential
-from nguon.devices.protocol import PROTOCOL_LEVEL, topics
+from nguon.devices.protocol import PROTOCOL_LEVEL
 from nguon.devices.protocol.bundle import Bundle
 from nguon.devices.protocol.timestamps import format_ts
 from nguon.devices.services.actors import actor_label
+from nguon.devices.services.command_groups import group_for
 from nguon.devices.signing import server_public_key_b64
 
 
 def command_group_of(device: Device) -> str:
     """The command group a device is provisioned into: its mode in its commune, ``g-<code>-<mode>``."""
-    group = "g-" + re.sub(r"[^a-z0-9-]", "", f"{device.unit.code.lower()}-{device.mode}")
-    if not topics.is_group_id(group):
+    group = group_for(device.unit.code, device.mode)
+    if not group:
         raise ValueError(f"no command group for unit code {device.unit.code!r}")
     return group
 

@@ -14,7 +14,7 @@ from nguon.core.models import AuditEvent
 from nguon.devices.broker_config import active_credentials, render
 from nguon.devices.credentials import ActiveCredential
 from nguon.devices.embedded_broker import Rules
-from nguon.devices.models import CommandGroup, CommandRecord, PlayReceipt
+from nguon.devices.models import CommandGroup, CommandRecord, Device, PlayReceipt
 from nguon.devices.protocol import topics
 from nguon.devices.protocol.bundle import Bundle
 from nguon.devices.services.commands import send_command, send_commands
@@ -225,3 +225,23 @@ def test_reference_agents_obey_a_group_command_and_keep_its_sequence_apart(
     for n, _agent in enumerate(agents):
         stored = json.loads((tmp_path / f"agent-{n}" / "seq.json").read_text())
         assert stored == {"last_seq": 0, "groups": {"g-05569-speaker": 1}}  # its own stream untouched
+
+
+def test_a_device_moved_to_another_commune_keeps_its_old_group_out_of_reach(
+    db, commune, other_commune, publisher, django_capture_on_commit_callbacks
+):
+    stay = fleet(commune, "LOA", 2)
+    moved = fleet(commune, "DI", 1)[0]
+    Device.objects.filter(pk=moved.pk).update(
+        unit=other_commune
+    )  # moved in the registry, not provisioned again
+    moved.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        old_commune = send_commands(actor=ACTOR, devices=stay, type="stop")
+    # The moved device still holds g-05569-speaker and is not a target: no group command for the others.
+    assert [r.group for r in old_commune] == ["", ""]
+    newcomers = fleet(other_commune, "MOI", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        new_commune = send_commands(actor=ACTOR, devices=[moved, *newcomers], type="stop")
+    by_device = {r.device_id: r.group for r in new_commune}
+    assert by_device == {moved.pk: "", newcomers[0].pk: "g-05443-speaker", newcomers[1].pk: "g-05443-speaker"}
