@@ -111,7 +111,7 @@ def ingest(
     )
     print(
         f"  this process's CPU (all threads): {cpu / messages * 1e6:.1f} µs/msg ({cpu / elapsed:.0%} of the wall "
-        "time; PostgreSQL shares the machine)"
+        "time; the database shares the machine)"
     )
     _ingest_baselines(fleet, messages, batch_size)
 

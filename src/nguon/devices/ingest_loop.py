@@ -2,9 +2,15 @@
 
 One MQTT session as the server account (persistent: ``clean_session=False`` with a fixed client id, so
 messages published while the ingest restarts wait in the broker). paho's network thread only queues
-messages; the calling thread stores them in batches (:func:`services.ingest_batch.handle_batch`) and only then
-acknowledges them to the broker (manual PUBACK), so a crash before storing means redelivery, not loss.
-Stored receipts are acknowledged to their device on ``nguon/v1/d/<id>/ack``.
+messages. :meth:`IngestLoop.run` (``nguon devices ingest``) takes them in batches, checks each batch in the
+calling thread and stores it in one storing thread (:class:`services.ingest_pipeline.Pipeline`: batch N+1 is
+checked while batch N is stored). The storing thread hands each batch back after its commit; only then does
+the calling thread acknowledge its messages to the broker (manual PUBACK) and its stored receipts to their
+device on ``nguon/v1/d/<id>/ack``, so a crash before storing means redelivery, not loss. If storing fails
+(after one retry on a database error), nothing more is acknowledged and ``run`` raises.
+
+:meth:`IngestLoop.process_pending` does the same two steps for one batch in the calling thread (tests and
+benchmarks that share the caller's database connection or transaction).
 """
 
 from __future__ import annotations
@@ -14,11 +20,10 @@ import logging
 import queue
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import paho.mqtt.client as mqtt
-from django.db import OperationalError, close_old_connections
+from django.db import close_old_connections
 from paho.mqtt.enums import CallbackAPIVersion
 
 from nguon.devices.broker import ServerAccount
@@ -26,7 +31,8 @@ from nguon.devices.protocol import topics
 from nguon.devices.protocol.commands import encode
 from nguon.devices.protocol.telemetry import receipt_ack
 from nguon.devices.services.ingest import Outcome
-from nguon.devices.services.ingest_batch import handle_batch
+from nguon.devices.services.ingest_batch import prepare
+from nguon.devices.services.ingest_pipeline import Pipeline, store_with_retry
 
 log = logging.getLogger("nguon.devices.ingest")
 BATCH = 2000  # PostgreSQL: a few statements and one commit per batch (docs/devices.md, Benchmarks)
@@ -58,11 +64,9 @@ class IngestLoop:
         account: ServerAccount,
         *,
         client_id: str = "nguon-ingest",
-        handler: Callable[[list[tuple[str, bytes]]], list[Outcome]] = handle_batch,
         reconnect_max_s: int = 10,
     ) -> None:
         self.account = account
-        self.handler = handler
         self.counts: Counter[str] = Counter()
         self.connected = threading.Event()
         self._queue: queue.Queue[_Message] = queue.Queue()
@@ -97,33 +101,23 @@ class IngestLoop:
     def _on_message(self, client: mqtt.Client, userdata: object, message: mqtt.MQTTMessage) -> None:
         self._queue.put(_Message(message.topic, bytes(message.payload), message.mid, message.qos))
 
-    def _handle(self, batch: list[_Message]) -> list[Outcome]:
-        pairs = [(m.topic, m.payload) for m in batch]
-        for attempt in (1, 2):
-            try:
-                return self.handler(pairs)
-            except OperationalError:
-                close_old_connections()  # the database went away: one more try on a new connection
-                if attempt == 2:
-                    log.exception("ingest: database error; %d message(s) not stored", len(batch))
-            except Exception:  # a bug must not stop the ingest
-                log.exception("ingest: failed on a batch of %d message(s)", len(batch))
-                break
-        return [Outcome("error") for _ in batch]
-
-    def process_pending(self, timeout: float = 0.2) -> int:
-        """Store what has arrived (up to one batch); returns how many messages were handled."""
+    def _take(self, timeout: float) -> list[_Message]:
+        """What has arrived, up to one batch (waits up to ``timeout`` for the first message)."""
         try:
             batch = [self._queue.get(timeout=timeout)]
         except queue.Empty:
-            return 0
+            return []
         while len(batch) < BATCH:
             try:
                 batch.append(self._queue.get_nowait())
             except queue.Empty:
                 break
+        return batch
+
+    def _acknowledge(self, batch: list[_Message], outcomes: list[Outcome]) -> None:
+        """After the batch's commit: PUBACK every message, send the receipt acks."""
         acks: dict[str, list[str]] = defaultdict(list)
-        for message, outcome in zip(batch, self._handle(batch), strict=True):
+        for message, outcome in zip(batch, outcomes, strict=True):
             self.counts[outcome.result] += 1
             if outcome.ack_ids:
                 acks[outcome.device_id].extend(outcome.ack_ids)
@@ -133,6 +127,14 @@ class IngestLoop:
             for start in range(0, len(ids), ACK_CHUNK):
                 payload = encode(receipt_ack(device_id, ids[start : start + ACK_CHUNK]))
                 self._client.publish(topics.topic(device_id, topics.ACK), payload, qos=1)
+
+    def process_pending(self, timeout: float = 0.2) -> int:
+        """Check, store and acknowledge what has arrived (up to one batch) in this thread; returns how many
+        messages were handled. Raises if the batch cannot be stored (nothing of it is acknowledged)."""
+        batch = self._take(timeout)
+        if not batch:
+            return 0
+        self._acknowledge(batch, store_with_retry(prepare([(m.topic, m.payload) for m in batch])))
         close_old_connections()
         return len(batch)
 
@@ -145,11 +147,33 @@ class IngestLoop:
         self._client.loop_stop()
 
     def run(self, stop: threading.Event) -> None:
-        """Until ``stop`` is set: receive, store, acknowledge."""
+        """Until ``stop`` is set: receive, check, store (in the storing thread), acknowledge after each commit.
+
+        Raises :class:`services.ingest_pipeline.StoreFailedError` if a batch cannot be stored."""
         tune_gc()
+        # The storing thread only hands committed batches back; this thread acknowledges them (PUBACKs are
+        # Python work per message: off the storing thread, which is the pipeline's critical path).
+        stored: queue.SimpleQueue[tuple[list[_Message], list[Outcome]]] = queue.SimpleQueue()
+        pipeline: Pipeline[list[_Message]] = Pipeline(lambda batch, outcomes: stored.put((batch, outcomes)))
+        pipeline.start()
         self.start()
         try:
             while not stop.is_set():
-                self.process_pending()
+                self._acknowledge_stored(stored)
+                batch = self._take(0.05)
+                if batch:
+                    pipeline.submit(batch, [(m.topic, m.payload) for m in batch])
         finally:
-            self.stop()
+            try:
+                pipeline.close()  # stores what was submitted (raises if storing failed)
+            finally:
+                self._acknowledge_stored(stored)  # every committed batch, while still connected
+                self.stop()
+
+    def _acknowledge_stored(self, stored: queue.SimpleQueue[tuple[list[_Message], list[Outcome]]]) -> None:
+        while True:
+            try:
+                batch, outcomes = stored.get_nowait()
+            except queue.Empty:
+                return
+            self._acknowledge(batch, outcomes)

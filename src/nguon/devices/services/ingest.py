@@ -94,8 +94,12 @@ def _event(device: Device, message: dict[str, Any], now: datetime) -> None:
     )
     if seq is None or kind not in {"command-accepted", "command-refused"}:
         return
-    pending = CommandRecord.objects.filter(
-        device=device, seq=seq, accepted_at__isnull=True, refused_at__isnull=True
+    pending = CommandRecord.objects.filter(  # a group command's seq counts per group (protocol level 2)
+        device=device,
+        group=message.get("group") or "",
+        seq=seq,
+        accepted_at__isnull=True,
+        refused_at__isnull=True,
     )
     if kind == "command-accepted":
         pending.update(accepted_at=now)

@@ -8,6 +8,9 @@ becomes ``{"type": ["null", T], …X}`` when X has one type T (not null) and onl
 alone (``pattern``, ``maxLength``, ``properties``…), so that null can match only the first branch and any
 other value only X: the two forms accept exactly the same messages. Anything else is left as it is.
 
+On PostgreSQL, heartbeats and receipts are first decoded by msgspec (:mod:`services.ingest_decode`); this
+check handles what msgspec refuses, and events and status messages.
+
 A message the fast check refuses is checked again by :func:`parse_telemetry`, whose error (reason and
 detail) is the one reported: the log lines stay the same, and if the two ever disagreed the reference
 would win. Only accepting is done without the reference, which is why the rewriting must never accept

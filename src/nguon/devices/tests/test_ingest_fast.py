@@ -20,7 +20,8 @@ from nguon.devices.protocol.timestamps import format_ts
 from nguon.devices.protocol.validation import is_valid
 from nguon.devices.services.commands import send_command
 from nguon.devices.services.ingest import Outcome, handle_message
-from nguon.devices.services.ingest_batch import handle_batch
+from nguon.devices.services.ingest_batch import handle_batch, prepare
+from nguon.devices.services.ingest_decode import decode_heartbeat, decode_receipt
 from nguon.devices.services.ingest_parse import equivalent_schema, is_valid_fast, parse_fast
 from nguon.devices.services.registry import register_device
 
@@ -394,3 +395,162 @@ def test_parse_fast_gives_the_reference_answer_or_error(device):
         except TelemetryRejectedError as error:
             got = (error.reason, error.detail)
         assert got == expected, topic
+
+
+# -- the msgspec decoder (services/ingest_decode.py) -----------------------------------------------------
+def _integral_float(value: Any) -> bool:
+    """Somewhere in it a float with an integral value (1.0): JSON Schema's integer, not msgspec's."""
+    if isinstance(value, float):
+        return value.is_integer()
+    if isinstance(value, dict):
+        return any(_integral_float(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_integral_float(v) for v in value)
+    return False
+
+
+def _documented_difference(text: str) -> bool:
+    """The cases ingest_decode's docstring lists: the schema accepts them, msgspec does not."""
+    loaded = json.loads(text)
+    repeated = any(text.count(f'"{key}"') > 1 for key in loaded)
+    unicode_digits = any(c.isdigit() and not c.isascii() for c in text)  # the schema's \d in a timestamp
+    surrogate = any(0xD800 <= ord(c) <= 0xDFFF for v in loaded.values() if isinstance(v, str) for c in v)
+    return _integral_float(loaded) or repeated or unicode_digits or surrogate
+
+
+def _decoded(leaf: str, payload: bytes) -> Any:
+    """What the msgspec decoder makes of a payload, as the rows the fast path stores; None if it refuses."""
+    if leaf == topics.HEARTBEAT:
+        got = decode_heartbeat(payload)
+        return None if got is None else (json.loads(got[1]), got[0].firmware, got[0].protocol, got[0].device)
+    r = decode_receipt(payload)
+    if r is None:
+        return None
+    columns = (r.item, r.media, r.manifest_version, r.scheduled_at, r.started_at, r.ended_at, r.result)
+    return (r.id, r.device, *columns, r.emergency, r.detail)
+
+
+def _reference(leaf: str, payload: bytes, device: Any) -> Any:
+    """The same from the reference parser (json.loads + the protocol schema); None if it refuses."""
+    try:
+        m = parse_telemetry(topics.topic(device.device_id, leaf), payload).message
+    except (TelemetryRejectedError, RecursionError):
+        return None
+    if leaf == topics.HEARTBEAT:
+        return (m, m["firmware"], m["protocol"], m["device"])
+    columns = (
+        m["item"], m.get("media"), m["manifest_version"], m.get("scheduled_at"), m["started_at"], m["ended_at"],
+        m["result"],
+    )  # fmt: skip
+    return (m["id"], m["device"], *columns, bool(m.get("emergency", False)), m.get("detail", ""))
+
+
+def _raw_edge_cases(device: Any, leaf: str) -> list[bytes]:
+    """Payloads json.dumps would never write: duplicate keys, odd numbers and strings, not-quite-JSON."""
+    base = json.dumps(heartbeat(device) if leaf == topics.HEARTBEAT else receipt(device))[1:-1]
+    field, good, bad = (
+        ("volume", "50", "500") if leaf == topics.HEARTBEAT else ("manifest_version", "1", "-1")
+    )
+    ts_field = "ts" if leaf == topics.HEARTBEAT else "started_at"
+    text_field = "firmware" if leaf == topics.HEARTBEAT else "detail"
+    return [
+        f'{{{base}, "{field}": {good}}}'.encode(),  # duplicate key, both copies valid
+        f'{{{base}, "{field}": {bad}}}'.encode(),  # the last copy breaks the schema
+        f'{{"{field}": {bad}, {base}}}'.encode(),  # the first copy breaks it, the last one is kept
+        f'{{{base}, "{field}": 1.0}}'.encode(),
+        f'{{{base}, "{field}": 1e0}}'.encode(),
+        f'{{{base}, "{field}": -0}}'.encode(),
+        f'{{{base}, "{field}": true}}'.encode(),
+        f'{{{base}, "{field}": NaN}}'.encode(),
+        f'{{{base}, "{field}": Infinity}}'.encode(),
+        f'{{{base}, "{field}": 100000000000000000000000000}}'.encode(),
+        f'{{{base}, "{ts_field}": "2026-11-26T08:00:00Z\\n"}}'.encode(),
+        f'{{{base}, "{ts_field}": "٢٠٢٦-11-26T08:00:00Z"}}'.encode(),
+        f'{{{base}, "{ts_field}": "2026-11-26T08:00:00.1234567Z"}}'.encode(),
+        f'{{{base}, "{text_field}": "\\u00e9\\ud83d\\ude00 \\" \\\\ \\t"}}'.encode(),
+        f'{{{base}, "{text_field}": "\\ud800"}}'.encode(),
+        f'{{{base}, "{text_field}": "{"é" * 64}"}}'.encode(),
+        f'{{{base}, "{text_field}": "{"é" * 501}"}}'.encode(),
+        f'{{{base}, "{text_field}": "\\u0000"}}'.encode(),
+        f"  {{{base}}}\n".encode(),
+        f"\ufeff{{{base}}}".encode(),
+        f"{{{base}}}".encode("utf-16"),
+        f"{{{base}}} x".encode(),
+        f'{{{base}, "v": 2}}'.encode(),
+        f'{{{base}, "v": 1.0}}'.encode(),
+        f'{{{base}, "extra": null}}'.encode(),
+    ]
+
+
+@pytest.mark.parametrize("leaf", [topics.HEARTBEAT, topics.RECEIPT])
+def test_the_msgspec_decoder_never_accepts_more_than_the_schema_and_reads_the_same(leaf, device):
+    """It accepts a subset of what the schema accepts, and what it accepts it reads exactly as json.loads
+    does. What it refuses and the schema accepts goes the reference way (next test): only the documented
+    cases (an integral float where an integer is required, a bad earlier copy of a repeated key, non-ASCII
+    digits in a timestamp, a lone surrogate)."""
+    sample = heartbeat(device) if leaf == topics.HEARTBEAT else receipt(device)
+    payloads = [json.dumps(m).encode() for m in _variants(sample)] + _raw_edge_cases(device, leaf)
+    answers = {"both": 0, "neither": 0, "reference only": 0}
+    for payload in payloads:
+        fast, reference = _decoded(leaf, payload), _reference(leaf, payload, device)
+        if fast is not None:
+            assert fast == reference, payload
+            answers["both"] += 1
+        elif reference is None:
+            answers["neither"] += 1
+        else:
+            assert _documented_difference(payload.decode()), payload
+            answers["reference only"] += 1
+    assert answers["both"] > 20
+    assert answers["neither"] > 150
+    assert 0 < answers["reference only"] < 20
+
+
+def test_the_fast_path_checks_give_the_reference_answers_and_log_lines(device, caplog):
+    """prepare(fast=True) (msgspec first, then the reference) and prepare(fast=False) (the reference)
+    accept and drop the same messages, for the same reasons, with the same log lines."""
+    caplog.set_level(logging.WARNING, logger="nguon.devices.ingest")
+    batch: list[tuple[str, bytes]] = []
+    for leaf, sample in ((topics.HEARTBEAT, heartbeat(device)), (topics.RECEIPT, receipt(device))):
+        topic = topics.topic(device.device_id, leaf)
+        batch += [(topic, json.dumps(m).encode()) for m in _variants(sample)]
+        batch += [(topic, p) for p in _raw_edge_cases(device, leaf)]
+        batch.append((topics.topic("d-000000000000", leaf), json.dumps(sample).encode()))  # device-mismatch
+    fast = prepare(batch, fast=True)
+    fast_log = [r.getMessage() for r in caplog.records]
+    caplog.clear()
+    slow = prepare(batch, fast=False)
+    assert [r.getMessage() for r in caplog.records] == fast_log
+    dropped_fast = [(n, o.reason) for n, o in enumerate(fast.outcomes) if o.result == "dropped"]
+    dropped_slow = [(n, o.reason) for n, o in enumerate(slow.outcomes) if o.reason]
+    assert dropped_fast == dropped_slow
+    accepted = sorted([b[0] for b in fast.beats] + [r[0] for r in fast.receipts])
+    assert accepted == [n for n, _ in slow.others]
+    assert len(accepted) > 40
+
+
+def test_the_fast_path_stores_edge_case_payloads_as_the_orm_path_does(device, other):
+    """Payloads the decoder reads itself and payloads it leaves to the reference: the same rows."""
+    hb, rc = topics.topic(device.device_id, topics.HEARTBEAT), topics.topic(other.device_id, topics.RECEIPT)
+    beat = json.dumps(heartbeat(device))[1:-1]
+    other_beat = json.dumps(heartbeat(other))[1:-1]
+    batches = [
+        [
+            (hb, f'{{{beat}, "volume": 7, "firmware": "x\\u00e9\\t\\"y\\"", "volume": 8}}'.encode()),
+            (topics.topic(other.device_id, topics.HEARTBEAT), f'{{{other_beat}, "volume": 9.0}}'.encode()),
+            (rc, json.dumps(receipt(other, "r-edge-00001", detail='a\\b\tc\nd\re "f"')).encode()),
+            (rc, json.dumps(receipt(other, "r-edge-00002", media=None, scheduled_at=None)).encode()),
+        ],
+        [(rc, f'{{{json.dumps(receipt(other, "r-edge-00003"))[1:-1]}, "manifest_version": 3.0}}'.encode())],
+    ]
+    slow_outcomes, slow_rows = _run(batches, fast=False)
+    fast_outcomes, fast_rows = _run(batches, fast=True)
+    assert fast_outcomes == slow_outcomes
+    assert fast_rows == slow_rows
+    assert [o[0] for o in fast_outcomes[0]] == ["stored"] * 4
+    states = {s[0]: s for s in fast_rows["states"]}
+    assert states[device.device_id][4]["volume"] == 8
+    assert states[device.device_id][4]["firmware"] == 'xé\t"y"'
+    receipts = {r[1]: r for r in fast_rows["receipts"]}
+    assert receipts["r-edge-00001"][10] == 'a\\b\tc\nd\re "f"'
+    assert receipts["r-edge-00003"][4] == 3
