@@ -77,6 +77,7 @@ class CommandIn(Schema):
 
 class CommandOut(Schema):
     seq: int
+    group: str = Field("", description="The command group of a group command (its seq counts per group)")
     type: str
     body: dict[str, Any]
     signed_at: datetime
@@ -216,7 +217,7 @@ def provision(request: HttpRequest, device_id: str) -> Any:
 )
 def command_list(request: HttpRequest, device_id: str) -> Any:
     device = selectors.get_device(user=request.user, device_id=device_id)
-    return list(CommandRecord.objects.filter(device=device).order_by("-seq")[:100])
+    return list(CommandRecord.objects.filter(device=device).order_by("-signed_at", "-seq")[:100])
 
 
 @router.post(

@@ -48,7 +48,7 @@ class CommandRecord(models.Model):
     class Meta:
         verbose_name = "lệnh điều khiển"
         verbose_name_plural = "lệnh điều khiển"
-        ordering = ("device", "-seq")
+        ordering = ("device", "-signed_at", "-seq")  # own and group sequences are numbered apart
         constraints = (
             models.UniqueConstraint(fields=["device", "group", "seq"], name="devices_command_unique_seq"),
         )

@@ -114,6 +114,8 @@ class DeviceEvent(models.Model):
     )
     received_at = models.DateTimeField()
     seq = models.PositiveBigIntegerField(null=True, blank=True)
+    #: The command group of a group command's answer (its ``seq`` counts within the group).
+    group = models.CharField(max_length=48, blank=True)
     command = models.CharField(max_length=32, blank=True)
     reason = models.CharField(max_length=64, blank=True)
     detail = models.CharField(max_length=500, blank=True)

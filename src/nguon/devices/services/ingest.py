@@ -88,6 +88,7 @@ def _event(device: Device, message: dict[str, Any], now: datetime) -> None:
         occurred_at=optional_ts(message.get("ts")),
         received_at=now,
         seq=seq,
+        group=message.get("group") or "",
         command=message.get("command") or "",
         reason=message.get("reason", ""),
         detail=message.get("detail", ""),

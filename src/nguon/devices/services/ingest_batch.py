@@ -130,6 +130,7 @@ def _events(devices: dict[str, DeviceRow], items: list[Telemetry], now: datetime
                 occurred_at=optional_ts(t.message.get("ts")),
                 received_at=now,
                 seq=t.message.get("seq"),
+                group=t.message.get("group") or "",
                 command=t.message.get("command") or "",
                 reason=t.message.get("reason", ""),
                 detail=t.message.get("detail", ""),

@@ -14,7 +14,7 @@ from nguon.core.models import AuditEvent
 from nguon.devices.broker_config import active_credentials, render
 from nguon.devices.credentials import ActiveCredential
 from nguon.devices.embedded_broker import Rules
-from nguon.devices.models import CommandGroup, CommandRecord, Device, PlayReceipt
+from nguon.devices.models import CommandGroup, CommandRecord, Device, DeviceEvent, PlayReceipt
 from nguon.devices.protocol import topics
 from nguon.devices.protocol.bundle import Bundle
 from nguon.devices.services.commands import send_command, send_commands
@@ -191,6 +191,8 @@ def test_one_group_publish_puts_an_emergency_on_every_device_of_the_commune(
         wait_for(lambda: receipts.count() == len(speakers), step=step, timeout=20)
         answered = CommandRecord.objects.filter(batch=records[0].batch, accepted_at__isnull=False)
         wait_for(lambda: answered.count() == len(speakers), step=step)
+        events = DeviceEvent.objects.filter(device__in=speakers, kind="command-accepted", seq=1)
+        assert sorted(events.values_list("group", flat=True)) == ["g-05569-speaker"] * len(speakers)
         assert running.fleet.stats.counts["command:emergency-start"] == len(speakers)
         assert not [k for k in running.fleet.stats.counts if k.startswith("refused:")]
         assert not CommandRecord.objects.filter(pk__in=[r.pk for r in unanswered], accepted_at__isnull=False)

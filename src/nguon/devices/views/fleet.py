@@ -152,7 +152,7 @@ def detail_context(device: Device, status: DeviceStatus, now: datetime, can_mana
         "samples": device.heartbeat_samples.order_by("-bucket_start")[:12],
         "receipts": device.receipts.order_by("-received_at")[:15],
         "events": device.events.order_by("-received_at")[:20],
-        "commands": device.commands.select_related("issued_by").order_by("-seq")[:20],
+        "commands": device.commands.select_related("issued_by").order_by("-signed_at", "-seq")[:20],
         "alerts": DeviceAlert.objects.filter(device=device, opened_at__isnull=False).order_by("-opened_at")[
             :10
         ],
