@@ -10,6 +10,7 @@ wait in the IndexedDB outbox and arrive once the server is back on the same addr
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -108,12 +109,17 @@ def test_the_player_keeps_playing_with_the_server_stopped_and_its_receipts_arriv
         refused = page.evaluate("fetch('/healthz').then(() => 'answered', () => 'refused')")
         assert refused == "refused"
         check_slides(page, ms(start), ids, 2000, 3)  # still switching, from memory
-        # just after a slide change, so no receipt is made between this reading and the reload
+        # just after a slide change, so the reload does not cut a receipt's write short
         phase = f"(Date.now() - {ms(start)}) % 2000"
         page.wait_for_function(f"() => {phase} > 200 && {phase} < 600", polling=20)
-        before_reload = page.evaluate("[window.nguonPlayer.receiptsMade, window.nguonPlayer.log]")
+        # what the page made is read as it goes away (a loaded machine may finish a slide first)
+        page.evaluate(
+            "() => window.addEventListener('pagehide', () => sessionStorage.setItem('beforeReload',"
+            " JSON.stringify([window.nguonPlayer.receiptsMade, window.nguonPlayer.log])))"
+        )
 
         page.reload()  # the page, script and style come from the service worker's cache
+        before_reload = json.loads(page.evaluate("sessionStorage.getItem('beforeReload')"))
         page.wait_for_function("() => window.nguonPlayer && window.nguonPlayer.ready.manifest")
         check_slides(page, ms(start), ids, 2000, 4)
         shown_image = page.evaluate(
@@ -128,6 +134,7 @@ def test_the_player_keeps_playing_with_the_server_stopped_and_its_receipts_arriv
 
         served.start()  # back on the same address: the outbox empties
         page.wait_for_function("() => window.nguonPlayer.outboxSize === 0", polling=250, timeout=30_000)
+        served.stop()  # nothing more arrives, so every stored receipt is in the reading below
         after_reload = page.evaluate("[window.nguonPlayer.receiptsMade, window.nguonPlayer.log]")
         context.close()
         browser.close()

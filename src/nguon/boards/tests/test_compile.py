@@ -161,7 +161,11 @@ def test_services_recompile_after_commit(commune: Any, django_capture_on_commit_
     assert any(headings(w) == ["Xin chào"] for w in manifest(b1)["items"])
 
 
-def test_archived_or_expired_items_leave_the_board(setup: dict[str, Any], commune: Any) -> None:
+def test_archived_or_expired_items_leave_the_board(
+    setup: dict[str, Any], commune: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.utils import timezone
+
     from nguon.boards.services.items import archive_item
 
     short = text_item(commune, "Hết hạn lúc 9 giờ", valid_until=local(DAY, 9))
@@ -171,7 +175,10 @@ def test_archived_or_expired_items_leave_the_board(setup: dict[str, Any], commun
     b1 = setup["b1"]
     assert headings(window_at(b1, local(DAY, 8))) == ["Hết hạn lúc 9 giờ", "Sẽ lưu trữ"]
     assert headings(window_at(b1, local(DAY, 9))) == ["Sẽ lưu trữ"]
-    archive_item(actor=SYSTEM, item=gone)
+    # archived on the compile's day, not the day the tests run: gone from the next morning on
+    with monkeypatch.context() as clock:
+        clock.setattr(timezone, "now", lambda: local(DAY, 10, 30))
+        archive_item(actor=SYSTEM, item=gone)
     compile_unit(actor=SYSTEM, unit=commune, now=NOW)
     # nothing left in the schedule's playlist: the default fills the rest of the day
     assert headings(window_at(b1, local(DAY + timedelta(days=1), 8))) == ["Chào mừng đến xã Định Hóa"]
