@@ -1,6 +1,6 @@
 """Pages of the Đề án 614 tracker: the dashboard (targets and tasks with their status), a target with its
 history and sparkline and the form to enter a value, a task with its updates and the form to post one,
-and the evidence downloads."""
+the evidence downloads, and the screens where the plan's managers add and correct targets and tasks."""
 
 from __future__ import annotations
 
@@ -17,8 +17,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 from nguon.content.files import RejectedFileError
 from nguon.plan614 import measures, selectors, services
 from nguon.plan614.choices import MeasureMethod
-from nguon.plan614.forms import DashboardFilters, MeasurementForm, ProgressForm, show_errors
-from nguon.plan614.models import Measurement, ProgressUpdate
+from nguon.plan614.forms import (
+    DashboardFilters,
+    MeasurementForm,
+    ProgressForm,
+    TargetForm,
+    TaskForm,
+    show_errors,
+)
+from nguon.plan614.models import Measurement, ProgressUpdate, Target, Task
 from nguon.plan614.sparkline import sparkline
 
 
@@ -31,6 +38,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         user=request.user, horizon=data.get("horizon"), health=data.get("target_health") or None
     )
     tasks = selectors.list_tasks(user=request.user, health=data.get("task_health") or None)
+    plan_unit = selectors.get_plan_unit()
     if data.get("mine"):
         tasks = [row for row in tasks if selectors.may_report(request.user, row.task)]
     return render(
@@ -40,7 +48,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "targets": targets,
             "tasks": tasks,
-            "plan_unit": selectors.get_plan_unit(),
+            "plan_unit": plan_unit,
+            "may_manage": selectors.may_manage(request.user, plan_unit),
             "today": selectors.local_today(),
         },
     )
@@ -65,6 +74,7 @@ def _target_page(
             "spark": sparkline(series, target.target_value),
             "measure_label": measures.label(target.computed_key) if target.computed_key else "",
             "form": form if manage else None,
+            "may_manage": selectors.may_manage(request.user, target.unit),
         },
         status=status,
     )
@@ -121,6 +131,7 @@ def _task_page(request: HttpRequest, pk: int, form: ProgressForm | None, status:
             "task": task,
             "history": list(reversed(row.updates)),
             "form": form if may_report else None,
+            "may_manage": selectors.may_manage(request.user, task.unit),
         },
         status=status,
     )
@@ -161,6 +172,101 @@ def progress_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _task_page(request, pk, form, status=400)
     messages.success(request, _("Đã ghi nhận tiến độ."))
     return redirect("plan614:task", pk=pk)
+
+
+# -- targets and tasks themselves (``plan614.manage``; 404 for everyone else) ------------------------------
+
+
+def _managed_target(request: HttpRequest, pk: int | None) -> Target | None:
+    """The target to change (``None`` for a new one), or 404 unless ``request.user`` manages the plan."""
+    target = selectors.get_target(user=request.user, pk=pk) if pk is not None else None
+    unit = target.unit if target is not None else selectors.get_plan_unit()
+    if not selectors.may_manage(request.user, unit):
+        raise Http404
+    return target
+
+
+def _managed_task(request: HttpRequest, pk: int | None) -> Task | None:
+    task = selectors.get_task(user=request.user, pk=pk) if pk is not None else None
+    unit = task.unit if task is not None else selectors.get_plan_unit()
+    if not selectors.may_manage(request.user, unit):
+        raise Http404
+    return task
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    current: Target | Task | None,
+    form_class: type[TargetForm] | type[TaskForm],
+    kind: str,
+    saved: tuple[str, str],
+) -> HttpResponse:
+    """The add/edit screen of a target or task (``kind``): the form, then ``services.create_<kind>`` or
+    ``services.update_<kind>`` (the one write path), then its page; 422 with the messages on bad input."""
+    template = f"plan614/{kind}_form.html"
+    if request.method != "POST":
+        form = form_class(initial=form_class.initial_of(current) if current else None)  # type: ignore[arg-type]
+        return render(request, template, {"form": form, kind: current})
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            if current is None:
+                create = getattr(services, f"create_{kind}")
+                current = create(actor=request.user, unit=selectors.get_plan_unit(), **form.cleaned_data)
+                messages.success(request, saved[0])
+            else:
+                getattr(services, f"update_{kind}")(
+                    actor=request.user, **{kind: current}, **form.cleaned_data
+                )
+                messages.success(request, saved[1])
+            assert current is not None
+            return redirect(f"plan614:{kind}", pk=current.pk)
+        except ValidationError as error:
+            show_errors(form, error)
+    return render(request, template, {"form": form, kind: current}, status=422)
+
+
+def _target_form_page(request: HttpRequest, pk: int | None) -> HttpResponse:
+    saved = (_("Đã thêm mục tiêu."), _("Đã lưu thay đổi của mục tiêu."))
+    return _form_page(
+        request, current=_managed_target(request, pk), form_class=TargetForm, kind="target", saved=saved
+    )
+
+
+def _task_form_page(request: HttpRequest, pk: int | None) -> HttpResponse:
+    saved = (_("Đã thêm nhiệm vụ."), _("Đã lưu thay đổi của nhiệm vụ."))
+    return _form_page(
+        request, current=_managed_task(request, pk), form_class=TaskForm, kind="task", saved=saved
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_create_view(request: HttpRequest) -> HttpResponse:
+    """Add a target of the plan (``plan614.manage``; 404 for others)."""
+    return _target_form_page(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a target's wording, value, method (``plan614.manage``; 404 for others)."""
+    return _target_form_page(request, pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_create_view(request: HttpRequest) -> HttpResponse:
+    """Add a task of the annex (``plan614.manage``; 404 for others)."""
+    return _task_form_page(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a task's funding, period, status, lead/partner wording (``plan614.manage``; 404 for others)."""
+    return _task_form_page(request, pk)
 
 
 def _download(blob_file: object, name: str) -> FileResponse:
