@@ -115,7 +115,11 @@ class Device(models.Model):
     @property
     def mode(self) -> str:
         """The protocol's mode for this kind: speaker or eboard."""
-        return "eboard" if self.kind == DeviceKind.EBOARD else "speaker"
+        return self.mode_of(self.kind)
+
+    @staticmethod
+    def mode_of(kind: str) -> str:
+        return "eboard" if kind == DeviceKind.EBOARD else "speaker"
 
 
 class DeviceCredential(models.Model):

@@ -1,5 +1,6 @@
 """Fan-out helpers for :func:`services.commands.send_commands`: which command groups a fan-out covers
-whole, their sequence counters, and writing thousands of command records at once."""
+whole, their sequence counters, writing thousands of command records at once, and matching the answers
+that arrive before a group's member records are written (they are written after the publish)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, overload
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
+from django.db.models import Exists, OuterRef, Subquery
 
-from nguon.devices.models import CommandGroup, CommandRecord, Device, DeviceCredential
+from nguon.devices.models import CommandGroup, CommandRecord, Device, DeviceCredential, DeviceEvent
 from nguon.devices.protocol import topics
 from nguon.units.models import AdministrativeUnit
 
@@ -31,7 +34,18 @@ _COLUMNS = (
     "issued_by_label",
     "batch",
     "refusal_reason",
+    "published_at",
 )
+_COUNT_ON = (
+    "UPDATE devices_commandgroup AS c SET last_seq = c.last_seq + 1 FROM (SELECT key FROM devices_commandgroup"
+    " WHERE key = ANY(%s) ORDER BY key FOR UPDATE) AS locked WHERE c.key = locked.key RETURNING c.key, c.last_seq"
+)
+#: How far another ingest server's clock may lag behind the one that signed a command.
+CLOCK_SLACK = timedelta(minutes=10)
+#: First key of the advisory locks that order a group's member records before its answers (PostgreSQL).
+_ANSWER_LOCK = 7101
+_LOCK_SHARED = "SELECT pg_advisory_xact_lock_shared(%s, hashtext(g)) FROM unnest(%s::text[]) AS g ORDER BY g"
+_LOCK_EXCLUSIVE = "SELECT pg_advisory_xact_lock(%s, hashtext(g)) FROM unnest(%s::text[]) AS g ORDER BY g"
 
 
 def group_for(unit_code: str, mode: str) -> str:
@@ -52,24 +66,44 @@ def whole_groups(targets: list[Device]) -> dict[str, list[Device]]:
     codes = dict(
         AdministrativeUnit.objects.filter(pk__in={d.unit_id for d in targets}).values_list("pk", "code")
     )
-    candidates = {group_for(codes[d.unit_id], d.mode) for d in targets} - {""}
-    holders: dict[str, list[int]] = {}
-    rows = DeviceCredential.objects.filter(
-        revoked_at__isnull=True, device__retired_on__isnull=True, command_group__in=candidates
-    ).values_list("command_group", "device_id")
-    for group, device_pk in rows:
-        holders.setdefault(group, []).append(device_pk)
+    kinds = {(d.unit_id, d.kind) for d in targets}  # a few hundred pairs for ten thousand devices
+    candidates = {group_for(codes[unit], Device.mode_of(kind)) for unit, kind in kinds} - {""}
     return {
         group: [by_pk[pk] for pk in sorted(pks)]
-        for group, pks in sorted(holders.items())
+        for group, pks in sorted(_holders(candidates).items())
         if len(pks) >= 2 and all(pk in by_pk for pk in pks)
     }
 
 
-def lock_counters(groups: list[str]) -> dict[str, CommandGroup]:
-    """Each group's counter, created when first used and locked until the transaction ends."""
+def _holders(groups: set[str]) -> dict[str, list[int]]:
+    """group → the pks of the devices holding an active credential for it."""
+    held = DeviceCredential.objects.filter(
+        revoked_at__isnull=True, device__retired_on__isnull=True, command_group__in=groups
+    )
+    if connection.vendor == "postgresql":  # one row per group: ten thousand rows cost a tenth of a second
+        rows = held.order_by().values("command_group").annotate(pks=ArrayAgg("device_id"))
+        return {row["command_group"]: row["pks"] for row in rows}
+    holders: dict[str, list[int]] = {}
+    for group, device_pk in held.values_list("command_group", "device_id"):
+        holders.setdefault(group, []).append(device_pk)
+    return holders
+
+
+def next_seqs(groups: list[str]) -> dict[str, int]:
+    """Count each group's counter on by one (created when first used; its row stays locked until the
+    transaction ends, taken in key order) and return the new numbers."""
+    if not groups:
+        return {}
     CommandGroup.objects.bulk_create([CommandGroup(key=g) for g in groups], ignore_conflicts=True)
-    return {g.key: g for g in CommandGroup.objects.select_for_update().filter(key__in=groups).order_by("key")}
+    if connection.vendor != "postgresql":
+        counters = list(CommandGroup.objects.select_for_update().filter(key__in=groups).order_by("key"))
+        for counter in counters:
+            counter.last_seq += 1
+        CommandGroup.objects.bulk_update(counters, ["last_seq"])
+        return {c.key: c.last_seq for c in counters}
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNT_ON, [sorted(groups)])
+        return dict(cursor.fetchall())
 
 
 @dataclass(frozen=True)
@@ -91,6 +125,7 @@ class Common:
     issued_by: Any
     issued_by_label: str
     batch: uuid.UUID
+    published_at: datetime | None = None
 
 
 class FanOutRecords(Sequence[CommandRecord]):
@@ -100,6 +135,14 @@ class FanOutRecords(Sequence[CommandRecord]):
     def __init__(self, parts: list[Signed], common: Common) -> None:
         self._parts = parts
         self._common = common
+
+    @property
+    def parts(self) -> list[Signed]:
+        return self._parts
+
+    @property
+    def common(self) -> Common:
+        return self._common
 
     def __len__(self) -> int:
         return len(self._parts)
@@ -130,6 +173,7 @@ class FanOutRecords(Sequence[CommandRecord]):
             issued_by=common.issued_by,
             issued_by_label=common.issued_by_label,
             batch=common.batch,
+            published_at=common.published_at,
         )
 
 
@@ -144,6 +188,8 @@ def insert_records(records: FanOutRecords) -> None:
     """Write a fan-out's records in the caller's transaction: one ``COPY`` on PostgreSQL (a group's
     members share one body and one envelope, serialised once), ``bulk_create`` elsewhere. Find them again
     by their ``batch``."""
+    if not records:
+        return
     if connection.vendor != "postgresql":
         CommandRecord.objects.bulk_create(records[:], batch_size=500)
         return
@@ -160,14 +206,14 @@ def insert_records(records: FanOutRecords) -> None:
             )
         return texts
 
-    common = records._common
+    common = records.common
     issued_by = common.issued_by.pk if common.issued_by is not None else None
     columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {CommandRecord._meta.db_table} ({columns}) FROM STDIN") as copy,
     ):
-        for part in records._parts:
+        for part in records.parts:
             body, envelope, media = as_json(part.envelope)
             copy.write_row(
                 (
@@ -183,5 +229,40 @@ def insert_records(records: FanOutRecords) -> None:
                     common.issued_by_label,
                     common.batch,
                     "",
+                    common.published_at,
                 )
             )
+
+
+def lock_answers(groups: Sequence[str], *, shared: bool) -> None:
+    """Order the writing of groups' member records (``shared=False``) against the matching of their
+    answers (``shared=True``) until the transaction ends, so that every answer finds its record: either
+    the records are committed before the answer's update runs, or the answer's event is committed before
+    :func:`match_early_answers` runs. PostgreSQL only; SQLite runs one writer at a time anyway."""
+    if connection.vendor != "postgresql" or not groups:
+        return
+    query = _LOCK_SHARED if shared else _LOCK_EXCLUSIVE
+    with connection.cursor() as cursor:
+        cursor.execute(query, [_ANSWER_LOCK, sorted(set(groups))])
+
+
+def match_early_answers(batch: uuid.UUID, since: datetime) -> int:
+    """Mark the just written member records of ``batch`` with the answers their devices sent before the
+    records existed (stored as events from ``since`` on, less ``CLOCK_SLACK`` for another server's
+    clock); returns how many were marked."""
+    since -= CLOCK_SLACK
+    open_records = CommandRecord.objects.filter(
+        batch=batch, accepted_at__isnull=True, refused_at__isnull=True
+    )
+    answers = DeviceEvent.objects.filter(
+        device=OuterRef("device"), group=OuterRef("group"), seq=OuterRef("seq"), received_at__gte=since
+    ).order_by("received_at")
+    accepted = answers.filter(kind="command-accepted")
+    refused = answers.filter(kind="command-refused")
+    marked = open_records.filter(Exists(accepted)).update(
+        accepted_at=Subquery(accepted.values("received_at")[:1])
+    )
+    return marked + open_records.filter(Exists(refused)).update(
+        refused_at=Subquery(refused.values("received_at")[:1]),
+        refusal_reason=Subquery(refused.values("reason")[:1]),
+    )

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,7 +20,7 @@ from django.utils import timezone
 
 from nguon.core import access, audit
 from nguon.devices.choices import CommandType
-from nguon.devices.models import CommandGroup, CommandRecord, Device
+from nguon.devices.models import CommandRecord, Device
 from nguon.devices.protocol import topics
 from nguon.devices.protocol.commands import encode, sign_command
 from nguon.devices.protocol.validation import MessageInvalidError
@@ -135,23 +137,20 @@ def send_commands(
             .filter(pk__in=[d.pk for d in targets if d.pk not in in_groups])
             .order_by("pk")
         )
-        counters = command_groups.lock_counters(list(groups))
+        seqs = command_groups.next_seqs(list(groups))
         now = timezone.now()
         for group, members in groups.items():
-            counter = counters[group]
-            counter.last_seq += 1
-            envelope = sign(counter.last_seq, group=group)
-            parts.extend(command_groups.Signed(d, group, counter.last_seq, envelope) for d in members)
+            envelope = sign(seqs[group], group=group)
+            parts.extend(command_groups.Signed(d, group, seqs[group], envelope) for d in members)
         for device in locked:
             device.last_command_seq += 1
             seq = device.last_command_seq
             parts.append(command_groups.Signed(device, "", seq, sign(seq, device=device.device_id)))
-        CommandGroup.objects.bulk_update(counters.values(), ["last_seq"])
         Device.objects.bulk_update(locked, ["last_command_seq"], batch_size=500)
-        records = command_groups.FanOutRecords(
-            parts, command_groups.Common(type, now, actor_user(actor), actor_label(actor), batch)
-        )
-        command_groups.insert_records(records)
+        common = command_groups.Common(type, now, actor_user(actor), actor_label(actor), batch)
+        records = command_groups.FanOutRecords(parts, common)
+        later = command_groups.FanOutRecords([p for p in parts if p.group], common)
+        command_groups.insert_records(command_groups.FanOutRecords([p for p in parts if not p.group], common))
         by_unit: dict[int, list[Device]] = {}
         for device in targets:
             by_unit.setdefault(device.unit_id, []).append(device)
@@ -173,22 +172,53 @@ def send_commands(
                 for unit_id, unit_devices in by_unit.items()
             ],
         )
-        transaction.on_commit(lambda: publish_batch(batch, messages))
+        transaction.on_commit(lambda: publish_batch(batch, messages, later))
     return records
 
 
-def publish_batch(batch: uuid.UUID, messages: list[tuple[str, bytes]]) -> int:
-    """Publish a fan-out's signed messages (QoS 1), exactly as they were recorded, then stamp its records'
-    ``published_at``; returns how many records were stamped. A broker outage is logged and leaves
-    ``published_at`` empty (see :func:`publish_commands`)."""
+def publish_batch(
+    batch: uuid.UUID, messages: list[tuple[str, bytes]], members: command_groups.FanOutRecords | None = None
+) -> int:
+    """Publish a fan-out's signed messages (QoS 1), exactly as they were signed, stamp the records already
+    written with ``published_at``, then write the group members' records (``members``) stamped the same
+    way; returns how many records are stamped. A broker outage is logged and leaves ``published_at``
+    empty (see :func:`publish_commands`).
+
+    Members are written only now so that ten thousand rows do not hold the commands back (docs/devices.md,
+    Benchmarks): the commit before the publish already holds the group counters, the devices' own
+    records and the audit events naming every device, the groups and the ``batch``. Answers that arrive
+    first are matched from their events (:func:`command_groups.match_early_answers`)."""
     try:
         get_publisher().publish_many(messages)
     except PublishError as error:
         log.warning("devices: fan-out %s (%d message(s)) not published: %s", batch, len(messages), error)
-        return 0
-    return CommandRecord.objects.filter(batch=batch, published_at__isnull=True).update(
-        published_at=timezone.now()
-    )
+        published_at = None
+    else:
+        published_at = timezone.now()
+    stamped = 0
+    if published_at is not None:
+        stamped = CommandRecord.objects.filter(batch=batch, published_at__isnull=True).update(
+            published_at=published_at
+        )
+    if members:
+        _write_members(batch, members, published_at)
+        stamped += len(members) if published_at is not None else 0
+    return stamped
+
+
+def _write_members(
+    batch: uuid.UUID, members: command_groups.FanOutRecords, published_at: datetime | None
+) -> None:
+    common = replace(members.common, published_at=published_at)
+    try:
+        with transaction.atomic():
+            command_groups.lock_answers(sorted({p.group for p in members.parts}), shared=False)
+            command_groups.insert_records(command_groups.FanOutRecords(members.parts, common))
+            command_groups.match_early_answers(batch, common.signed_at)
+    except Exception:  # the commands are out; the audit events still name every device of the batch
+        log.exception(
+            "devices: fan-out %s sent, but its %d group member record(s) not written", batch, len(members)
+        )
 
 
 def publish_commands(record_ids: Iterable[int]) -> int:

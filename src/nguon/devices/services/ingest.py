@@ -20,6 +20,7 @@ from nguon.devices.models import CommandRecord, Device, DeviceEvent, DeviceState
 from nguon.devices.protocol import topics
 from nguon.devices.protocol.telemetry import Telemetry, TelemetryRejectedError, parse_telemetry
 from nguon.devices.protocol.timestamps import parse_ts
+from nguon.devices.services import command_groups
 
 log = logging.getLogger("nguon.devices.ingest")
 
@@ -95,6 +96,8 @@ def _event(device: Device, message: dict[str, Any], now: datetime) -> None:
     )
     if seq is None or kind not in {"command-accepted", "command-refused"}:
         return
+    if message.get("group"):  # its member records are written just after the publish: wait for them
+        command_groups.lock_answers([message["group"]], shared=True)
     pending = CommandRecord.objects.filter(  # a group command's seq counts per group (protocol level 2)
         device=device,
         group=message.get("group") or "",

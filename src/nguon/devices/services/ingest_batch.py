@@ -29,7 +29,7 @@ from django.utils import timezone
 from nguon.devices.models import CommandRecord, Device, DeviceEvent, DeviceState, HeartbeatSample, PlayReceipt
 from nguon.devices.protocol import topics
 from nguon.devices.protocol.telemetry import Telemetry, TelemetryRejectedError, parse_telemetry
-from nguon.devices.services import ingest_copy
+from nguon.devices.services import command_groups, ingest_copy
 from nguon.devices.services.ingest import (
     Outcome,
     dropped,
@@ -143,6 +143,10 @@ def _events(devices: dict[str, DeviceRow], items: list[Telemetry], now: datetime
     for t in items:
         if t.message.get("seq") is not None and t.message["kind"] in {"command-accepted", "command-refused"}:
             answers[t.message["kind"]].append(t)
+    # a group's member records are written just after its command is published: wait for them
+    command_groups.lock_answers(
+        [t.message["group"] for ts in answers.values() for t in ts if t.message.get("group")], shared=True
+    )
     for start in range(0, len(answers["command-accepted"]), OR_CHUNK):
         chunk = answers["command-accepted"][start : start + OR_CHUNK]
         which = Q()
