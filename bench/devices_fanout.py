@@ -197,18 +197,30 @@ def _fanout_worker_lite(
         gate = asyncio.Semaphore(200)
 
         async def connect(device_id: str, password: str, group: str) -> Any:
-            async with gate:
-                return await subscribe(
-                    "127.0.0.1",
-                    port,
-                    client_id=device_id,
-                    username=device_id,
-                    password=password,
-                    topics=[f"nguon/v1/d/{device_id}/cmd"] + ([f"nguon/v1/g/{group}/cmd"] if group else []),
-                    on_message=receiver(device_id),
-                )
+            for attempt in range(5):  # as a device does: the broker may reset a connection under a burst
+                try:
+                    async with gate:
+                        return await subscribe(
+                            "127.0.0.1",
+                            port,
+                            client_id=device_id,
+                            username=device_id,
+                            password=password,
+                            topics=[f"nguon/v1/d/{device_id}/cmd"]
+                            + ([f"nguon/v1/g/{group}/cmd"] if group else []),
+                            on_message=receiver(device_id),
+                        )
+                except (ConnectionError, OSError):
+                    if attempt == 4:
+                        raise
+                    await asyncio.sleep(0.5 * (attempt + 1))
+            raise AssertionError("unreachable")
 
-        clients = await asyncio.gather(*(connect(d, p, g) for d, p, g in devices))
+        try:
+            clients = await asyncio.gather(*(connect(d, p, g) for d, p, g in devices))
+        except Exception as error:
+            ready.put(f"{type(error).__name__}: {error}")  # the parent stops at once instead of waiting
+            raise
         ready.put(len(devices))
         deadline = time.monotonic() + 120
         while got[0] < len(devices) * len(ROUNDS) and time.monotonic() < deadline:
@@ -255,6 +267,14 @@ def _protocol_fleet(
     return devices, credentials, key.public_b64(), key, group_ids
 
 
+def _wait_connected(ready: Any, workers: int) -> None:
+    """Until every device process reports its devices subscribed; stop at once if one could not connect."""
+    for _ in range(workers):
+        answer = ready.get(timeout=600)
+        if isinstance(answer, str):
+            raise SystemExit(f"a device process could not connect: {answer}")
+
+
 def fanout(count: int, workers: int, groups: int, client_kind: str, database_url: str | None) -> None:
     raise_file_limit()
     if database_url:
@@ -289,8 +309,7 @@ def fanout(count: int, workers: int, groups: int, client_kind: str, database_url
         started = time.perf_counter()
         for proc in procs:
             proc.start()
-        for _ in procs:
-            ready.get(timeout=600)
+        _wait_connected(ready, len(procs))
         print(
             f"{count} devices connected in {time.perf_counter() - started:.1f} s ({workers} worker processes)"
         )

@@ -15,7 +15,7 @@ from datetime import UTC
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from nguon.core import request_context
@@ -143,13 +143,72 @@ def record_many(*, actor: Any, entries: Sequence[Entry]) -> list[AuditEvent]:
             )
             event.hash = prev_hash = compute_hash(event)
             events.append(event)
-        if len(events) == 1:
-            events[0].save(force_insert=True)
-        else:
-            AuditEvent.objects.bulk_create(events)
+        _insert(events)
         head.last_seq, head.last_hash = seq, prev_hash
         head.save(update_fields=["last_seq", "last_hash"])
     return events
+
+
+_COPIED = (
+    "seq",
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "target_type",
+    "target_id",
+    "target_label",
+    "unit_path",
+    "unit_label",
+    "before",
+    "after",
+    "ip_address",
+    "request_id",
+    "prev_hash",
+    "hash",
+)
+
+
+def _insert(events: list[AuditEvent]) -> None:
+    """One event by the ORM (it gets its ``pk``); several in one ``COPY`` on PostgreSQL, which is several
+    times quicker than ``bulk_create`` for events that carry long lists (a fan-out's devices): those then
+    have no ``pk``, look them up by ``seq``."""
+    if len(events) == 1:
+        events[0].save(force_insert=True)
+        return
+    if connection.vendor != "postgresql":
+        AuditEvent.objects.bulk_create(events)
+        return
+
+    def as_json(value: Any) -> str | None:
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+
+    columns = ", ".join(connection.ops.quote_name(c) for c in _COPIED)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {AuditEvent._meta.db_table} ({columns}) FROM STDIN") as copy,
+    ):
+        for e in events:
+            copy.write_row(
+                (
+                    e.seq,
+                    e.occurred_at,
+                    e.actor_id,
+                    e.actor_label,
+                    e.action,
+                    e.target_type,
+                    e.target_id,
+                    e.target_label,
+                    e.unit_path,
+                    e.unit_label,
+                    as_json(e.before),
+                    as_json(e.after),
+                    e.ip_address,
+                    e.request_id,
+                    e.prev_hash,
+                    e.hash,
+                )
+            )
 
 
 @dataclass(frozen=True)

@@ -105,8 +105,9 @@ def test_with_the_broker_down_the_members_are_still_recorded_as_not_published(
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="advisory locks are PostgreSQL's")
-@pytest.mark.django_db(transaction=True)
-def test_matching_answers_waits_while_a_group_s_members_are_written():
+def test_matching_answers_waits_while_a_group_s_members_are_written(db):
+    # Each thread has its own connection and real transactions; nothing is written, so the test's own
+    # transaction (and the units loaded once for the session) stay as they are.
     holding, release, matched = threading.Event(), threading.Event(), threading.Event()
     failures: list[BaseException] = []
 
