@@ -21,6 +21,7 @@ from django.utils import timezone
 from nguon.core import request_context
 from nguon.core.access import SystemActor
 from nguon.core.models import AuditChainHead, AuditEvent
+from nguon.core.pg_copy import copy_rows
 
 GENESIS_HASH = hashlib.sha256(b"nguon-audit-genesis").hexdigest()
 
@@ -183,32 +184,31 @@ def _insert(events: list[AuditEvent]) -> None:
     def as_json(value: Any) -> str | None:
         return None if value is None else json.dumps(value, ensure_ascii=False)
 
-    columns = ", ".join(connection.ops.quote_name(c) for c in _COPIED)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {AuditEvent._meta.db_table} ({columns}) FROM STDIN") as copy,
-    ):
-        for e in events:
-            copy.write_row(
-                (
-                    e.seq,
-                    e.occurred_at,
-                    e.actor_id,
-                    e.actor_label,
-                    e.action,
-                    e.target_type,
-                    e.target_id,
-                    e.target_label,
-                    e.unit_path,
-                    e.unit_label,
-                    as_json(e.before),
-                    as_json(e.after),
-                    e.ip_address,
-                    e.request_id,
-                    e.prev_hash,
-                    e.hash,
-                )
+    copy_rows(
+        AuditEvent,
+        _COPIED,
+        (
+            (
+                e.seq,
+                e.occurred_at,
+                e.actor_id,
+                e.actor_label,
+                e.action,
+                e.target_type,
+                e.target_id,
+                e.target_label,
+                e.unit_path,
+                e.unit_label,
+                as_json(e.before),
+                as_json(e.after),
+                e.ip_address,
+                e.request_id,
+                e.prev_hash,
+                e.hash,
             )
+            for e in events
+        ),
+    )
 
 
 @dataclass(frozen=True)

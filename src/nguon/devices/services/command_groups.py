@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, overload
@@ -16,6 +16,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
 from django.db.models import Exists, OuterRef, Subquery
 
+from nguon.core.pg_copy import copy_rows
 from nguon.devices.models import CommandGroup, CommandRecord, Device, DeviceCredential, DeviceEvent
 from nguon.devices.protocol import topics
 from nguon.units.models import AdministrativeUnit
@@ -133,19 +134,11 @@ class FanOutRecords(Sequence[CommandRecord]):
     would cost a fifth of a second before the commands could leave (docs/devices.md, Benchmarks)."""
 
     def __init__(self, parts: list[Signed], common: Common) -> None:
-        self._parts = parts
-        self._common = common
-
-    @property
-    def parts(self) -> list[Signed]:
-        return self._parts
-
-    @property
-    def common(self) -> Common:
-        return self._common
+        self.parts = parts
+        self.common = common
 
     def __len__(self) -> int:
-        return len(self._parts)
+        return len(self.parts)
 
     @overload
     def __getitem__(self, index: int) -> CommandRecord: ...
@@ -155,11 +148,11 @@ class FanOutRecords(Sequence[CommandRecord]):
 
     def __getitem__(self, index: int | slice) -> CommandRecord | list[CommandRecord]:
         if isinstance(index, slice):
-            return [self._record(part) for part in self._parts[index]]
-        return self._record(self._parts[index])
+            return [self._record(part) for part in self.parts[index]]
+        return self._record(self.parts[index])
 
     def _record(self, part: Signed) -> CommandRecord:
-        common = self._common
+        common = self.common
         body = part.envelope["body"]
         return CommandRecord(
             device=part.device,
@@ -208,42 +201,39 @@ def insert_records(records: FanOutRecords) -> None:
 
     common = records.common
     issued_by = common.issued_by.pk if common.issued_by is not None else None
-    columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {CommandRecord._meta.db_table} ({columns}) FROM STDIN") as copy,
-    ):
-        for part in records.parts:
-            body, envelope, media = as_json(part.envelope)
-            copy.write_row(
-                (
-                    part.device.pk,
-                    part.group,
-                    part.seq,
-                    common.type,
-                    body,
-                    envelope,
-                    media,
-                    common.signed_at,
-                    issued_by,
-                    common.issued_by_label,
-                    common.batch,
-                    "",
-                    common.published_at,
-                )
+    copy_rows(
+        CommandRecord,
+        _COLUMNS,
+        (
+            (
+                part.device.pk,
+                part.group,
+                part.seq,
+                common.type,
+                *as_json(part.envelope),
+                common.signed_at,
+                issued_by,
+                common.issued_by_label,
+                common.batch,
+                "",
+                common.published_at,
             )
+            for part in records.parts
+        ),
+    )
 
 
-def lock_answers(groups: Sequence[str], *, shared: bool) -> None:
+def lock_answers(groups: Iterable[str], *, shared: bool) -> None:
     """Order the writing of groups' member records (``shared=False``) against the matching of their
     answers (``shared=True``) until the transaction ends, so that every answer finds its record: either
     the records are committed before the answer's update runs, or the answer's event is committed before
     :func:`match_early_answers` runs. PostgreSQL only; SQLite runs one writer at a time anyway."""
-    if connection.vendor != "postgresql" or not groups:
+    keys = sorted(set(groups))
+    if connection.vendor != "postgresql" or not keys:
         return
     query = _LOCK_SHARED if shared else _LOCK_EXCLUSIVE
     with connection.cursor() as cursor:
-        cursor.execute(query, [_ANSWER_LOCK, sorted(set(groups))])
+        cursor.execute(query, [_ANSWER_LOCK, keys])
 
 
 def match_early_answers(batch: uuid.UUID, since: datetime) -> int:

@@ -200,25 +200,26 @@ def publish_batch(
         stamped = CommandRecord.objects.filter(batch=batch, published_at__isnull=True).update(
             published_at=published_at
         )
-    if members:
-        _write_members(batch, members, published_at)
-        stamped += len(members) if published_at is not None else 0
+    if members and _write_members(batch, members, published_at) and published_at is not None:
+        stamped += len(members)
     return stamped
 
 
 def _write_members(
     batch: uuid.UUID, members: command_groups.FanOutRecords, published_at: datetime | None
-) -> None:
+) -> bool:
     common = replace(members.common, published_at=published_at)
     try:
         with transaction.atomic():
-            command_groups.lock_answers(sorted({p.group for p in members.parts}), shared=False)
+            command_groups.lock_answers({p.group for p in members.parts}, shared=False)
             command_groups.insert_records(command_groups.FanOutRecords(members.parts, common))
             command_groups.match_early_answers(batch, common.signed_at)
     except Exception:  # the commands are out; the audit events still name every device of the batch
         log.exception(
             "devices: fan-out %s sent, but its %d group member record(s) not written", batch, len(members)
         )
+        return False
+    return True
 
 
 def publish_commands(record_ids: Iterable[int]) -> int:

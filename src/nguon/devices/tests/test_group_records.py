@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from nguon.core.models import AuditEvent
 from nguon.devices.models import CommandRecord
@@ -29,8 +30,6 @@ GROUP = "g-05569-speaker"
 
 
 def answer(device: Any, kind: str, seq: int, **extra: Any) -> tuple[str, bytes]:
-    from django.utils import timezone
-
     message = {"v": 1, "device": device.device_id, "ts": format_ts(timezone.now()), "kind": kind, "seq": seq}
     return topics.topic(device.device_id, topics.EVENT), json.dumps(
         {**message, "group": GROUP, **extra}
