@@ -4,7 +4,9 @@ the evidence downloads, and the screens where the plan's managers add and correc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -177,21 +179,11 @@ def progress_view(request: HttpRequest, pk: int) -> HttpResponse:
 # -- targets and tasks themselves (``plan614.manage``; 404 for everyone else) ------------------------------
 
 
-def _managed_target(request: HttpRequest, pk: int | None) -> Target | None:
-    """The target to change (``None`` for a new one), or 404 unless ``request.user`` manages the plan."""
-    target = selectors.get_target(user=request.user, pk=pk) if pk is not None else None
-    unit = target.unit if target is not None else selectors.get_plan_unit()
+def _require_manager(request: HttpRequest, current: Target | Task | None) -> None:
+    """404 unless ``request.user`` manages the plan (of ``current``, or the plan's unit for a new one)."""
+    unit = current.unit if current is not None else selectors.get_plan_unit()
     if not selectors.may_manage(request.user, unit):
         raise Http404
-    return target
-
-
-def _managed_task(request: HttpRequest, pk: int | None) -> Task | None:
-    task = selectors.get_task(user=request.user, pk=pk) if pk is not None else None
-    unit = task.unit if task is not None else selectors.get_plan_unit()
-    if not selectors.may_manage(request.user, unit):
-        raise Http404
-    return task
 
 
 def _form_page(
@@ -200,10 +192,11 @@ def _form_page(
     current: Target | Task | None,
     form_class: type[TargetForm] | type[TaskForm],
     kind: str,
-    saved: tuple[str, str],
+    save: Callable[[dict[str, Any]], Target | Task],
+    saved: str,
 ) -> HttpResponse:
-    """The add/edit screen of a target or task (``kind``): the form, then ``services.create_<kind>`` or
-    ``services.update_<kind>`` (the one write path), then its page; 422 with the messages on bad input."""
+    """The add/edit screen of a target or task (``kind``): the form, then ``save`` (a service: the one
+    write path), then its page; 422 with the messages on bad input."""
     template = f"plan614/{kind}_form.html"
     if request.method != "POST":
         form = form_class(initial=form_class.initial_of(current) if current else None)  # type: ignore[arg-type]
@@ -211,34 +204,39 @@ def _form_page(
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            if current is None:
-                create = getattr(services, f"create_{kind}")
-                current = create(actor=request.user, unit=selectors.get_plan_unit(), **form.cleaned_data)
-                messages.success(request, saved[0])
-            else:
-                getattr(services, f"update_{kind}")(
-                    actor=request.user, **{kind: current}, **form.cleaned_data
-                )
-                messages.success(request, saved[1])
-            assert current is not None
-            return redirect(f"plan614:{kind}", pk=current.pk)
+            done = save(form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
+        else:
+            messages.success(request, saved)
+            return redirect(f"plan614:{kind}", pk=done.pk)
     return render(request, template, {"form": form, kind: current}, status=422)
 
 
 def _target_form_page(request: HttpRequest, pk: int | None) -> HttpResponse:
-    saved = (_("Đã thêm mục tiêu."), _("Đã lưu thay đổi của mục tiêu."))
-    return _form_page(
-        request, current=_managed_target(request, pk), form_class=TargetForm, kind="target", saved=saved
-    )
+    target = selectors.get_target(user=request.user, pk=pk) if pk is not None else None
+    _require_manager(request, target)
+
+    def save(data: dict[str, Any]) -> Target:
+        if target is None:
+            return services.create_target(actor=request.user, unit=selectors.get_plan_unit(), **data)
+        return services.update_target(actor=request.user, target=target, **data)
+
+    saved = _("Đã thêm mục tiêu.") if target is None else _("Đã lưu thay đổi của mục tiêu.")
+    return _form_page(request, current=target, form_class=TargetForm, kind="target", save=save, saved=saved)
 
 
 def _task_form_page(request: HttpRequest, pk: int | None) -> HttpResponse:
-    saved = (_("Đã thêm nhiệm vụ."), _("Đã lưu thay đổi của nhiệm vụ."))
-    return _form_page(
-        request, current=_managed_task(request, pk), form_class=TaskForm, kind="task", saved=saved
-    )
+    task = selectors.get_task(user=request.user, pk=pk) if pk is not None else None
+    _require_manager(request, task)
+
+    def save(data: dict[str, Any]) -> Task:
+        if task is None:
+            return services.create_task(actor=request.user, unit=selectors.get_plan_unit(), **data)
+        return services.update_task(actor=request.user, task=task, **data)
+
+    saved = _("Đã thêm nhiệm vụ.") if task is None else _("Đã lưu thay đổi của nhiệm vụ.")
+    return _form_page(request, current=task, form_class=TaskForm, kind="task", save=save, saved=saved)
 
 
 @login_required
